@@ -1,0 +1,2 @@
+import { PROBE } from '@app/domain';
+console.log('probe', PROBE);

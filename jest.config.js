@@ -1,0 +1,32 @@
+/** Three projects: pure unit specs, integration specs against real servers, e2e over HTTP. */
+const shared = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@app/tracking$': '<rootDir>/apps/tracking/src/tracking.module',
+    '^@app/model-registry$': '<rootDir>/apps/model-registry/src/model-registry.module',
+    '^@app/artifact-proxy$': '<rootDir>/apps/artifact-proxy/src/artifact-proxy.module',
+    '^@app/(domain|persistence|http|artifact-store)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|persistence|http|artifact-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'int',
+      testMatch: ['<rootDir>/test/**/*.int-spec.ts', '<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+  ],
+};

@@ -1,0 +1,79 @@
+import { KeyValue, LifecycleStage } from './common';
+
+export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run's metadata. An MLflow run is a FLOps training round (see `flops-vocabulary.ts`). */
+export interface RunInfo {
+  runId: string;
+  experimentId: string;
+  runName: string;
+  userId: string;
+  status: RunStatus;
+  startTime: number | null;
+  endTime: number | null;
+  artifactUri: string;
+  lifecycleStage: LifecycleStage;
+}
+
+/**
+ * One metric point. `value` is a JS number: NaN for NaN, and ±Infinity are stored and returned as
+ * ±Number.MAX_VALUE (MLflow's SQL store does the same).
+ */
+export interface Metric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  /** MLflow 3.x: the logged model and dataset the point belongs to. */
+  modelId?: string | null;
+  datasetName?: string | null;
+  datasetDigest?: string | null;
+}
+
+/** A metric point together with the run it belongs to (bulk history endpoints). */
+export interface RunMetric extends Metric {
+  runId: string;
+}
+
+export interface Dataset {
+  name: string;
+  digest: string;
+  sourceType: string;
+  source: string;
+  schema?: string | null;
+  profile?: string | null;
+}
+
+export interface DatasetInput {
+  tags: KeyValue[];
+  dataset: Dataset;
+}
+
+export interface ModelInput {
+  modelId: string;
+}
+
+export interface ModelOutput {
+  modelId: string;
+  step: number;
+}
+
+export interface RunData {
+  /** The latest point per key: the greatest (step, timestamp, value). */
+  metrics: Metric[];
+  params: KeyValue[];
+  tags: KeyValue[];
+}
+
+export interface Run {
+  info: RunInfo;
+  data: RunData;
+  inputs: { datasetInputs: DatasetInput[]; modelInputs: ModelInput[] };
+  outputs: { modelOutputs: ModelOutput[] };
+}
+
+/** The tag MLflow keeps in sync with a run's name. */
+export const RUN_NAME_TAG = 'mlflow.runName';
+export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
+export const DATASET_CONTEXT_TAG = 'mlflow.data.context';

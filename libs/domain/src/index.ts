@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './entities';
+export * from './flops-vocabulary';
+export * from './search';
+export * from './ports';

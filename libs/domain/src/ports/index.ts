@@ -1,0 +1,2 @@
+export * from './experiment-store';
+export * from './run-store';

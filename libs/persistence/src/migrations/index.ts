@@ -1,0 +1,4 @@
+import { CreateSchema1732600000000 } from './1732600000000-CreateSchema';
+
+/** The one migration chain for MySQL and SQLite, in order. Never a glob (webpack trap). */
+export const MIGRATIONS = [CreateSchema1732600000000];
