@@ -3,3 +3,4 @@ export * from './entities';
 export * from './flops-vocabulary';
 export * from './search';
 export * from './ports';
+export * from './rules';

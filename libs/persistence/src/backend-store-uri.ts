@@ -18,7 +18,9 @@ export function parseBackendStoreUri(uri: string): BackendStoreTarget {
     const url = new URL(uri.replace(/^mysql(\+\w+)?:/, 'mysql:'));
     const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
     if (!database) {
-      throw MlflowError.invalidParameterValue('BACKEND_STORE_URI must name a database: mysql://user:pass@host:port/db');
+      throw MlflowError.invalidParameterValue(
+        'BACKEND_STORE_URI must name a database: mysql://user:pass@host:port/db',
+      );
     }
     return {
       kind: 'mysql',

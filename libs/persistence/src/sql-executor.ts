@@ -10,7 +10,10 @@ export interface SqlRunner {
   /** Rows of a SELECT. */
   select<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** An INSERT/UPDATE/DELETE; resolves to the number of affected rows and the last insert id. */
-  execute(sql: string, params?: readonly SqlValue[]): Promise<{ affectedRows: number; insertId: number }>;
+  execute(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<{ affectedRows: number; insertId: number }>;
 }
 
 const MYSQL_RETRYABLE = new Set([1213, 1205]); // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
@@ -115,7 +118,10 @@ export class SqlExecutor implements SqlRunner {
         Promise.resolve(prepare(sql).all(...toSqliteParams(params)) as T[]),
       execute: (sql: string, params: readonly SqlValue[] = []) => {
         const info = prepare(sql).run(...toSqliteParams(params));
-        return Promise.resolve({ affectedRows: info.changes, insertId: Number(info.lastInsertRowid) });
+        return Promise.resolve({
+          affectedRows: info.changes,
+          insertId: Number(info.lastInsertRowid),
+        });
       },
     };
   }
@@ -153,7 +159,8 @@ function toSqliteParams(params: readonly SqlValue[]): unknown[] {
 }
 
 function isRetryableMysqlError(error: unknown): boolean {
-  const errno = (error as { errno?: number; driverError?: { errno?: number } }).driverError?.errno ??
+  const errno =
+    (error as { errno?: number; driverError?: { errno?: number } }).driverError?.errno ??
     (error as { errno?: number }).errno;
   return errno !== undefined && MYSQL_RETRYABLE.has(errno);
 }

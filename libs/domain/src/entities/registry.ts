@@ -5,7 +5,11 @@ export type ModelStage = (typeof MODEL_STAGES)[number];
 /** Stage of a soft-deleted version; never returned to clients. */
 export const DELETED_STAGE = 'Deleted_Internal';
 
-export const MODEL_VERSION_STATUSES = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] as const;
+export const MODEL_VERSION_STATUSES = [
+  'PENDING_REGISTRATION',
+  'FAILED_REGISTRATION',
+  'READY',
+] as const;
 export type ModelVersionStatus = (typeof MODEL_VERSION_STATUSES)[number];
 
 export interface ModelVersion {

@@ -22,12 +22,12 @@ export interface SearchExperimentsQuery {
  */
 export abstract class ExperimentStore {
   /**
-   * Creates an active experiment and returns its id. The artifact location is
-   * `<artifactRoot>/<id>`, assigned by the store in the same transaction.
+   * Creates an active experiment and returns its id. The artifact location is server-owned:
+   * `<default artifact root>/<id>`, assigned by the store in the same transaction.
    * A taken name (deleted experiments included) is RESOURCE_ALREADY_EXISTS
    * "Experiment '<name>' already exists.", also when a concurrent create wins the race.
    */
-  abstract createExperiment(input: CreateExperimentInput, artifactRoot: string): Promise<string>;
+  abstract createExperiment(input: CreateExperimentInput): Promise<string>;
 
   /** Active or deleted; RESOURCE_DOES_NOT_EXIST when absent. */
   abstract getExperiment(experimentId: string): Promise<Experiment>;
@@ -36,7 +36,9 @@ export abstract class ExperimentStore {
   abstract findExperimentByName(name: string): Promise<Experiment | null>;
 
   /** One page plus whether more rows follow (the store fetches maxResults + 1). */
-  abstract searchExperiments(query: SearchExperimentsQuery): Promise<{ items: Experiment[]; hasMore: boolean }>;
+  abstract searchExperiments(
+    query: SearchExperimentsQuery,
+  ): Promise<{ items: Experiment[]; hasMore: boolean }>;
 
   /** Rename; INVALID_STATE if not active, BAD_REQUEST if the name is taken. */
   abstract renameExperiment(experimentId: string, newName: string): Promise<void>;

@@ -108,7 +108,10 @@ export abstract class RunStore {
   abstract deleteTag(runId: string, key: string): Promise<void>;
 
   /** Appends a model dict to the mlflow.log-model.history tag (a JSON list). */
-  abstract appendLoggedModelHistory(runId: string, modelJson: Record<string, unknown>): Promise<void>;
+  abstract appendLoggedModelHistory(
+    runId: string,
+    modelJson: Record<string, unknown>,
+  ): Promise<void>;
 
   /** Datasets de-duplicated per experiment by (name, digest); model inputs by model id. */
   abstract logInputs(runId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void>;
@@ -119,12 +122,20 @@ export abstract class RunStore {
   abstract searchRuns(query: SearchRunsQuery): Promise<{ items: Run[]; hasMore: boolean }>;
 
   /** Points ordered by (timestamp, step, value), plus whether more follow. */
-  abstract getMetricHistory(query: MetricHistoryQuery): Promise<{ items: Metric[]; hasMore: boolean }>;
+  abstract getMetricHistory(
+    query: MetricHistoryQuery,
+  ): Promise<{ items: Metric[]; hasMore: boolean }>;
 
-  abstract getMetricHistoryBulkInterval(query: MetricHistoryBulkIntervalQuery): Promise<RunMetric[]>;
+  abstract getMetricHistoryBulkInterval(
+    query: MetricHistoryBulkIntervalQuery,
+  ): Promise<RunMetric[]>;
 
   /** Every point of `metricKey` for the given runs, up to maxResults, sorted by run id then (timestamp, step, value). */
-  abstract getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number): Promise<RunMetric[]>;
+  abstract getMetricHistoryBulk(
+    runIds: string[],
+    metricKey: string,
+    maxResults: number,
+  ): Promise<RunMetric[]>;
 
   abstract searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
 }

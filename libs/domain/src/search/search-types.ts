@@ -5,11 +5,7 @@ export type SearchEntityType = 'metric' | 'param' | 'tag' | 'attribute' | 'datas
 
 /** What is being searched; decides the allowed identifiers, comparators and order_by keys. */
 export type SearchTarget =
-  | 'runs'
-  | 'experiments'
-  | 'registered-models'
-  | 'model-versions'
-  | 'logged-models';
+  'runs' | 'experiments' | 'registered-models' | 'model-versions' | 'logged-models';
 
 /**
  * One `identifier comparator value` comparison. Attribute keys are canonical

@@ -71,8 +71,16 @@ export class CreateSchema1732600000000 implements MigrationInterface {
         }),
       ],
     );
-    await create('run_tags', [c.int('run_id', true), c.str('key', 250, false, true), c.text('value', true)]);
-    await create('params', [c.int('run_id', true), c.str('key', 250, false, true), c.text('value', true)]);
+    await create('run_tags', [
+      c.int('run_id', true),
+      c.str('key', 250, false, true),
+      c.text('value', true),
+    ]);
+    await create('params', [
+      c.int('run_id', true),
+      c.str('key', 250, false, true),
+      c.text('value', true),
+    ]);
     await create(
       'metrics',
       [
@@ -185,7 +193,13 @@ export class CreateSchema1732600000000 implements MigrationInterface {
         c.str('owner', 255, true),
         c.int('next_version'),
       ],
-      [new TableIndex({ name: 'uq_registered_models_name', columnNames: ['name'], isUnique: true })],
+      [
+        new TableIndex({
+          name: 'uq_registered_models_name',
+          columnNames: ['name'],
+          isUnique: true,
+        }),
+      ],
     );
     await create(
       'model_versions',
@@ -236,8 +250,12 @@ export class CreateSchema1732600000000 implements MigrationInterface {
     if (dialect === 'mysql') {
       // Inserting id 0 into an AUTO_INCREMENT column only works without NO_AUTO_VALUE_ON_ZERO
       // when the row is first updated to 0; MLflow does the same dance for its Default experiment.
-      const [{ id }] = (await queryRunner.query('SELECT LAST_INSERT_ID() AS id')) as { id: number }[];
-      await queryRunner.query('UPDATE experiments SET experiment_id = 0 WHERE experiment_id = ?', [id]);
+      const [{ id }] = (await queryRunner.query('SELECT LAST_INSERT_ID() AS id')) as {
+        id: number;
+      }[];
+      await queryRunner.query('UPDATE experiments SET experiment_id = 0 WHERE experiment_id = ?', [
+        id,
+      ]);
       await queryRunner.query('ALTER TABLE experiments AUTO_INCREMENT = 1');
     }
   }
@@ -281,7 +299,11 @@ function columnFactory(dialect: Dialect) {
       isGenerated: true,
       generationStrategy: 'increment',
     }),
-    int: (name: string, isPrimary = false): TableColumnOptions => ({ name, type: 'integer', isPrimary }),
+    int: (name: string, isPrimary = false): TableColumnOptions => ({
+      name,
+      type: 'integer',
+      isPrimary,
+    }),
     bigint: (name: string, isNullable = false, isPrimary = false): TableColumnOptions => ({
       name,
       type: 'bigint',
@@ -298,7 +320,12 @@ function columnFactory(dialect: Dialect) {
       type: dialect === 'mysql' ? 'tinyint' : 'integer',
       isPrimary,
     }),
-    str: (name: string, length: number, isNullable = false, isPrimary = false): TableColumnOptions => ({
+    str: (
+      name: string,
+      length: number,
+      isNullable = false,
+      isPrimary = false,
+    ): TableColumnOptions => ({
       name,
       type: 'varchar',
       length: String(length),

@@ -1,0 +1,5 @@
+/** Settings of the tracking service, provided by whichever app mounts TrackingModule. */
+export abstract class TrackingOptions {
+  /** Cut over-long param and tag values instead of refusing them (MLFLOW_TRUNCATE_LONG_VALUES). */
+  abstract readonly truncateLongValues: boolean;
+}

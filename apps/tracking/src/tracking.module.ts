@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ExperimentsController } from './experiments/experiments.controller';
+import { ExperimentsService } from './experiments/experiments.service';
+import { TrackingOptions } from './tracking-options';
+
+export { TrackingOptions } from './tracking-options';
+
+/**
+ * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
+ * logged models. Needs the store ports bound (PersistenceModule) by the app that mounts it.
+ */
+@Module({})
+export class TrackingModule {
+  static register(options: TrackingOptions): DynamicModule {
+    return {
+      module: TrackingModule,
+      controllers: [ExperimentsController],
+      providers: [{ provide: TrackingOptions, useValue: options }, ExperimentsService],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './limits';
+export * from './validation';
+export * from './metrics';
+export * from './run-names';

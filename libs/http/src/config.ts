@@ -1,0 +1,73 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * Validates the environment once at boot against a config class (class-validator decorators),
+ * failing with one message that lists every bad variable. Only apps' `config/` folders call it.
+ */
+export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv): T {
+  const instance = plainToInstance(cls, env, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return instance;
+}
+
+const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
+
+/** Variables every service reads; each app's `config/env.ts` extends this with its own. */
+export class ServerEnv {
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 5000;
+
+  @Matches(/^(sqlite:\/\/\/.+|mysql(\+\w+)?:\/\/.+)$/, {
+    message: 'must be sqlite:///<path> or mysql://user:pass@host:port/db',
+  })
+  BACKEND_STORE_URI = 'sqlite:///data/mlflow.db';
+
+  @Matches(/^mlflow-artifacts:/, {
+    message: 'must be an mlflow-artifacts: URI, e.g. mlflow-artifacts:/',
+  })
+  DEFAULT_ARTIFACT_ROOT = 'mlflow-artifacts:/';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  /** Run pending migrations at boot; the default is yes on SQLite, no on MySQL. */
+  @IsOptional()
+  @IsIn(BOOLEAN_TEXT)
+  MIGRATE_ON_START?: string;
+
+  /** Cut over-long param/tag values instead of refusing them (MLflow's default: true). */
+  @IsIn(BOOLEAN_TEXT)
+  MLFLOW_TRUNCATE_LONG_VALUES = 'true';
+}
+
+export function isTrue(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === 'true' || value === '1';
+}

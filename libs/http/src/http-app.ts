@@ -1,0 +1,108 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setupSwagger } from './swagger';
+
+/** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
+ * dataset profiles can be larger). Artifact uploads are streamed and not subject to it. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface StreamingRoutes {
+  /** Requests whose body is an artifact stream that the handler reads from `request.raw`. */
+  isStreamingUpload(method: string, url: string): boolean;
+}
+
+const ARTIFACT_UPLOAD = /^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//;
+const UI_UPLOAD = /^\/ajax-api\/2\.0\/mlflow\/upload-artifact(\?|$)/;
+
+export const DEFAULT_STREAMING_ROUTES: StreamingRoutes = {
+  isStreamingUpload: (method, url) =>
+    (method === 'PUT' && ARTIFACT_UPLOAD.test(url)) || (method === 'POST' && UI_UPLOAD.test(url)),
+};
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    // Artifact paths can be long; MLflow accepts them.
+    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false },
+  });
+}
+
+/**
+ * Everything an MLflow-compatible app needs from the HTTP layer, shared by every main.ts and every
+ * e2e test: bodies kept as raw text for the lenient MLflow reader (any content type: the
+ * Content-Type rule is MLflow's, checked per RPC), artifact uploads left unread for streaming,
+ * GET bodies read when there is no query string, `nosniff` on every response, and Swagger.
+ */
+export function configureMlflowApp(app: INestApplication, title: string): void {
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request: FastifyRequest, payload, done) => {
+    if (DEFAULT_STREAMING_ROUTES.isStreamingUpload(request.method, request.url)) {
+      done(null, undefined);
+      return;
+    }
+    readText(payload, MAX_JSON_BODY_BYTES).then(
+      (text) => done(null, text),
+      (error: Error) => done(error, undefined),
+    );
+  });
+  fastify.addHook('preHandler', async (request: FastifyRequest) => {
+    const hasBody =
+      request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0';
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      hasBody &&
+      !request.url.includes('?')
+    ) {
+      (request as { body: unknown }).body = await readText(request.raw, MAX_JSON_BODY_BYTES);
+    }
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('X-Content-Type-Options', 'nosniff');
+    return payload;
+  });
+  setupSwagger(app, title);
+}
+
+export async function startMlflowApp(
+  module: unknown,
+  title: string,
+  listen: { host: string; port: number },
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module as never,
+    createFastifyAdapter(),
+    {
+      bodyParser: false,
+      bufferLogs: false,
+    },
+  );
+  configureMlflowApp(app, title);
+  app.enableShutdownHooks();
+  await app.listen(listen.port, listen.host);
+  new Logger(title).log(`Listening on http://${listen.host}:${listen.port} (Swagger UI at /docs)`);
+  return app;
+}
+
+function readText(stream: NodeJS.ReadableStream, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        const error = Object.assign(new Error('Request body is too large.'), {
+          statusCode: 413,
+          code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+        });
+        reject(error);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}

@@ -1,0 +1,188 @@
+import { applyDecorators, Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { Expose, Transform, Type } from 'class-transformer';
+import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
+import { API_DOCS_HINT, pythonTypeName } from '@app/domain';
+
+export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'enum' | 'object';
+
+export interface MlflowFieldOptions {
+  type: MlflowFieldType;
+  required?: boolean;
+  repeated?: boolean;
+  /** Allowed names for `enum` fields (numbers are accepted as 1-based proto values). */
+  enum?: readonly string[];
+  /** Message class of `object` fields. */
+  item?: Class<unknown>;
+  /** Other request names of the same field (`run_uuid` for `run_id`). */
+  aliases?: string[];
+  /** MLflow turns numeric experiment ids into strings (a leftover from 0.9). */
+  numberAsString?: boolean;
+  /** Bounds for numeric fields; outside them the value is an invalid value. */
+  min?: number;
+  max?: number;
+  description?: string;
+  example?: unknown;
+}
+
+/** A value the transformer could not coerce: kept raw so the validator can quote it. */
+const INVALID = Symbol('invalid');
+interface Invalid {
+  [INVALID]: true;
+  raw: unknown;
+}
+
+function invalid(raw: unknown): Invalid {
+  return { [INVALID]: true, raw };
+}
+
+function isInvalid(value: unknown): value is Invalid {
+  return typeof value === 'object' && value !== null && INVALID in value;
+}
+
+/**
+ * One decorator per request field: Swagger documentation, MLflow's lenient coercions (int64 as
+ * string or number, "NaN"/"Infinity" doubles, enum names or numbers, `true`/`false` query bools,
+ * repeated GET params) and MLflow's two validation messages (missing required value, invalid value
+ * with its Python type), in that order of precedence.
+ */
+export function MlflowField(options: MlflowFieldOptions): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [
+    ApiProperty(swaggerOptions(options)),
+    // Exposed so the transform also runs for absent keys (aliases such as run_uuid).
+    Expose(),
+    Transform(({ key, obj }: { key: string; obj: Record<string, unknown> }) => {
+      let raw = obj[key];
+      for (const alias of options.aliases ?? []) {
+        if (raw === undefined || raw === '') raw = obj[alias];
+      }
+      return coerceField(raw, options);
+    }),
+    ValidateBy({
+      name: 'mlflowField',
+      validator: {
+        validate: (value: unknown) => fieldError(value, options) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          fieldError(args?.value, options) ?? 'Invalid value',
+      },
+    }),
+  ];
+  if (options.type === 'object' && options.item) {
+    decorators.push(
+      ValidateNested({ each: options.repeated }),
+      Type(() => options.item!),
+    );
+  }
+  return applyDecorators(...decorators);
+}
+
+function swaggerOptions(options: MlflowFieldOptions): ApiPropertyOptions {
+  const base = {
+    required: options.required ?? false,
+    description: options.description,
+    example: options.example,
+    isArray: options.repeated ?? false,
+  };
+  switch (options.type) {
+    case 'string':
+      return { ...base, type: String };
+    case 'int64':
+    case 'int32':
+      return { ...base, type: 'integer', format: options.type };
+    case 'double':
+      return { ...base, type: 'number', format: 'double' };
+    case 'bool':
+      return { ...base, type: Boolean };
+    case 'enum':
+      return { ...base, enum: [...(options.enum ?? [])] };
+    case 'object':
+      return { ...base, type: options.item };
+  }
+}
+
+function coerceField(raw: unknown, options: MlflowFieldOptions): unknown {
+  if (raw === undefined || raw === null) return undefined;
+  if (options.repeated) {
+    const items = Array.isArray(raw) ? raw : [raw];
+    return items.map((item) => coerceScalar(item, options));
+  }
+  // Repeated GET params given to a scalar field: the first value counts.
+  const scalar = Array.isArray(raw) && options.type !== 'object' ? raw[0] : raw;
+  return coerceScalar(scalar, options);
+}
+
+function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
+  switch (options.type) {
+    case 'string':
+      if (typeof raw === 'string') return raw;
+      if (options.numberAsString && typeof raw === 'number' && Number.isInteger(raw))
+        return String(raw);
+      return invalid(raw);
+    case 'int64':
+    case 'int32': {
+      const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+      if (typeof value !== 'number' || !Number.isInteger(value)) return invalid(raw);
+      if (
+        (options.min !== undefined && value < options.min) ||
+        (options.max !== undefined && value > options.max)
+      ) {
+        return invalid(raw);
+      }
+      return value;
+    }
+    case 'double': {
+      if (typeof raw === 'number') return raw;
+      if (raw === 'NaN') return NaN;
+      if (raw === 'Infinity') return Infinity;
+      if (raw === '-Infinity') return -Infinity;
+      if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw)))
+        return Number(raw);
+      return invalid(raw);
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'string' && /^(true|false)$/i.test(raw))
+        return raw.toLowerCase() === 'true';
+      return invalid(raw);
+    case 'enum': {
+      const names = options.enum ?? [];
+      if (typeof raw === 'string' && names.includes(raw)) return raw;
+      if (typeof raw === 'string' && /^\d+$/.test(raw) && names[Number(raw) - 1])
+        return names[Number(raw) - 1];
+      if (typeof raw === 'number' && names[raw - 1]) return names[raw - 1];
+      return invalid(raw);
+    }
+    case 'object':
+      return typeof raw === 'object' && !Array.isArray(raw) ? raw : invalid(raw);
+  }
+}
+
+function fieldError(value: unknown, options: MlflowFieldOptions): string | null {
+  if (
+    options.required &&
+    (value === undefined ||
+      value === '' ||
+      (options.repeated && Array.isArray(value) && value.length === 0))
+  ) {
+    return MISSING;
+  }
+  const values = Array.isArray(value) && options.repeated ? value : [value];
+  for (const item of values) {
+    if (isInvalid(item)) return invalidValueMessage(item.raw);
+  }
+  return null;
+}
+
+const MISSING = '__missing__';
+
+function invalidValueMessage(raw: unknown): string {
+  return `Invalid value ${JSON.stringify(raw)} for parameter '%s' supplied:  Hint: Value was of type '${pythonTypeName(raw)}'. ${API_DOCS_HINT}`;
+}
+
+/** Fills the field name into a message produced by `MlflowField` (class-validator knows the path). */
+export function formatFieldMessage(message: string, fieldPath: string): string {
+  if (message === MISSING) {
+    return `Missing value for required parameter '${fieldPath}'. ${API_DOCS_HINT}`;
+  }
+  return message.replace('%s', fieldPath);
+}

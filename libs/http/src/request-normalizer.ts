@@ -1,0 +1,84 @@
+import { MlflowError } from '@app/domain';
+
+/** What the MLflow request reader needs from an HTTP request (Fastify's or a test's). */
+export interface RawMlflowRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  /** The body as text (our content-type parser keeps it raw), or already-parsed JSON. */
+  body: unknown;
+  /** The query string was present in the URL (`?` followed by anything). */
+  hasQueryString: boolean;
+}
+
+/**
+ * MLflow's `_get_request_message`, transport half: a GET with a query string reads only the query;
+ * anything else reads the JSON body, leniently (bad JSON or an empty body is `{}`, a body that
+ * decodes to a string is decoded again). POST and PUT must say `Content-Type: application/json`.
+ * Keys are turned to snake_case so lowerCamelCase requests work, at every depth.
+ */
+export function readMlflowRequest(request: RawMlflowRequest): Record<string, unknown> {
+  const method = request.method.toUpperCase();
+  if (method === 'GET' && request.hasQueryString) {
+    return snakeCaseKeys(request.query) as Record<string, unknown>;
+  }
+  if (method === 'POST' || method === 'PUT') {
+    assertJsonContentType(request.headers['content-type']);
+  }
+  const parsed = parseLenientJson(request.body);
+  if (parsed === undefined || parsed === null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw MlflowError.invalidParameterValue('The request body must be a JSON object.');
+  }
+  return snakeCaseKeys(parsed) as Record<string, unknown>;
+}
+
+function assertJsonContentType(header: string | string[] | undefined): void {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value === '') {
+    throw MlflowError.invalidParameterValue('Bad Request. Content-Type header is missing.');
+  }
+  const mediaType = value.split(';')[0].trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw MlflowError.invalidParameterValue(
+      "Bad Request. Content-Type must be one of ['application/json'].",
+    );
+  }
+}
+
+function parseLenientJson(body: unknown): unknown {
+  let value = body;
+  for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+    if (value.trim() === '') return undefined;
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return value;
+}
+
+const MAX_KEY_DEPTH = 32;
+
+function snakeCaseKeys(value: unknown, depth = 0): unknown {
+  if (depth > MAX_KEY_DEPTH) {
+    throw MlflowError.invalidParameterValue('The request body is nested too deeply.');
+  }
+  if (Array.isArray(value)) return value.map((item) => snakeCaseKeys(item, depth + 1));
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const snake = toSnakeCase(key);
+    // An explicit snake_case key wins over its camelCase spelling.
+    if (snake !== key && Object.prototype.hasOwnProperty.call(value, snake)) continue;
+    result[snake] = snakeCaseKeys(item, depth + 1);
+  }
+  return result;
+}
+
+function toSnakeCase(key: string): string {
+  return /[A-Z]/.test(key) && /^[a-z]/.test(key)
+    ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    : key;
+}

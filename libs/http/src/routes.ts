@@ -1,0 +1,9 @@
+/** Every MLflow RPC is served under both prefixes (MLflow's `get_endpoints`). */
+export const MLFLOW_API_PREFIXES = ['api/2.0/mlflow', 'ajax-api/2.0/mlflow'];
+/** Routes the MLflow UI calls that exist only under the ajax prefix. */
+export const MLFLOW_AJAX_ONLY_PREFIX = 'ajax-api/2.0/mlflow';
+/** The artifact proxy's routes (`mlflow_artifacts.proto`), under both prefixes too. */
+export const MLFLOW_ARTIFACTS_PREFIXES = [
+  'api/2.0/mlflow-artifacts',
+  'ajax-api/2.0/mlflow-artifacts',
+];

@@ -1,0 +1,115 @@
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { ExperimentStore, RunStore } from '@app/domain';
+import { DataSource } from 'typeorm';
+import { createDataSource } from './data-source';
+import { redactUri } from './backend-store-uri';
+import { prepareSchema } from './schema-guard';
+import { SqlExecutor } from './sql-executor';
+import { joinArtifactRoot } from './stores/artifact-locations';
+import { SqlExperimentStore } from './stores/sql-experiment-store';
+import { SqlRunStore } from './stores/sql-run-store';
+
+export interface PersistenceOptions {
+  backendStoreUri: string;
+  /** Default artifact root, e.g. `mlflow-artifacts:/`; experiments get `<root>/<id>`. */
+  defaultArtifactRoot: string;
+  /** Run pending migrations at boot (embedded SQLite) instead of refusing to start. */
+  autoMigrate?: boolean;
+  poolSize?: number;
+}
+
+export abstract class PersistenceConfig {
+  abstract readonly defaultArtifactRoot: string;
+}
+
+export interface PersistenceModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: unknown[];
+  useFactory: (...args: never[]) => PersistenceOptions | Promise<PersistenceOptions>;
+}
+
+const PERSISTENCE_OPTIONS = Symbol('PERSISTENCE_OPTIONS');
+
+/**
+ * Binds the domain's store ports to the SQL adapters over one TypeORM DataSource (MySQL through
+ * mysql2, or embedded SQLite through better-sqlite3), checked or migrated at boot.
+ */
+@Global()
+@Module({})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  static forRootAsync(options: PersistenceModuleAsyncOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: PERSISTENCE_OPTIONS,
+          inject: (options.inject ?? []) as never[],
+          useFactory: options.useFactory,
+        },
+        {
+          provide: DataSource,
+          inject: [PERSISTENCE_OPTIONS],
+          useFactory: async (opts: PersistenceOptions) => {
+            const dataSource = createDataSource(opts);
+            try {
+              await dataSource.initialize();
+            } catch (error) {
+              throw new Error(
+                `Cannot open the backend store ${redactUri(opts.backendStoreUri)}: ${(error as Error).message}`,
+              );
+            }
+            const autoMigrate = opts.autoMigrate ?? dataSource.options.type === 'better-sqlite3';
+            await prepareSchema(dataSource, autoMigrate);
+            // The Default experiment is created by the migration, before any root is configured.
+            await dataSource.query(
+              "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND artifact_location = ''",
+              [joinArtifactRoot(opts.defaultArtifactRoot, '0')],
+            );
+            new Logger('Persistence').log(
+              `Backend store ready: ${redactUri(opts.backendStoreUri)}`,
+            );
+            return dataSource;
+          },
+        },
+        {
+          provide: SqlExecutor,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new SqlExecutor(ds),
+        },
+        {
+          provide: PersistenceConfig,
+          inject: [PERSISTENCE_OPTIONS],
+          useFactory: (opts: PersistenceOptions) => ({
+            defaultArtifactRoot: opts.defaultArtifactRoot,
+          }),
+        },
+        {
+          provide: ExperimentStore,
+          inject: [SqlExecutor, PersistenceConfig],
+          useFactory: (sql: SqlExecutor, config: PersistenceConfig) =>
+            new SqlExperimentStore(sql, config.defaultArtifactRoot),
+        },
+        {
+          provide: RunStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlRunStore(sql),
+        },
+      ],
+      exports: [DataSource, SqlExecutor, PersistenceConfig, ExperimentStore, RunStore],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

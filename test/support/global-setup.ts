@@ -1,0 +1,5 @@
+import { assertMysqlReachable } from './mysql';
+
+export default async function globalSetup(): Promise<void> {
+  await assertMysqlReachable();
+}

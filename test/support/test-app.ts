@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamicModule } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureMlflowApp, createFastifyAdapter } from '@app/http';
+import { createDataSource, prepareSchema } from '@app/persistence';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { SuiteModule } from '../../apps/suite/src/suite.module';
+import { Backend } from './backends';
+import { createScratchDatabase } from './mysql';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  backend: Backend;
+  backendStoreUri: string;
+  /** Local artifact root of this app (when the artifact store is local). */
+  workDir: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment for the app (e.g. ARTIFACTS_DESTINATION). */
+  env?: Record<string, string>;
+  /** Root module factory; the suite by default. */
+  module?: (env: NodeJS.ProcessEnv) => DynamicModule;
+}
+
+/**
+ * A real suite app over a freshly migrated database: a temp SQLite file, or a scratch MariaDB
+ * database created for this app and dropped on close. The filter, pipe and parsers are the
+ * production ones.
+ */
+export async function createTestApp(
+  backend: Backend,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const workDir = mkdtempSync(join(tmpdir(), 'flops-e2e-'));
+  let backendStoreUri: string;
+  let dropDatabase = async () => undefined as void;
+  if (backend === 'sqlite') {
+    backendStoreUri = `sqlite:///${join(workDir, 'mlflow.db')}`;
+  } else {
+    const db = await createScratchDatabase('flops_e2e');
+    backendStoreUri = db.uri;
+    dropDatabase = db.drop;
+    await migrate(backendStoreUri);
+  }
+  const env: NodeJS.ProcessEnv = {
+    BACKEND_STORE_URI: backendStoreUri,
+    ARTIFACTS_DESTINATION: `file:${join(workDir, 'artifacts')}`,
+    ...options.env,
+  };
+  const root = (options.module ?? ((e) => SuiteModule.fromEnv(e)))(env);
+  const moduleRef = await Test.createTestingModule({ imports: [root] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  configureMlflowApp(app, 'test');
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    backend,
+    backendStoreUri,
+    workDir,
+    close: async () => {
+      await app.close();
+      await dropDatabase();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `npm run migrate` in-process: what the deploy job does before services start on MySQL. */
+export async function migrate(backendStoreUri: string): Promise<void> {
+  const dataSource = createDataSource({ backendStoreUri });
+  await dataSource.initialize();
+  try {
+    await prepareSchema(dataSource, true);
+  } finally {
+    await dataSource.destroy();
+  }
+}
