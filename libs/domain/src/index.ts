@@ -4,3 +4,4 @@ export * from './flops-vocabulary';
 export * from './search';
 export * from './ports';
 export * from './rules';
+export * from './artifacts';

@@ -1,2 +1,3 @@
 export * from './experiment-store';
 export * from './run-store';
+export * from './artifact-store';
