@@ -117,9 +117,11 @@ export class CreateSchema1732600000000 implements MigrationInterface {
         c.str('name', 500),
         c.str('digest', 36),
         c.str('source_type', 36),
-        c.longText('source'),
-        c.longText('dataset_schema', true),
-        c.longText('profile', true),
+        // TEXT (64 KB on MySQL, where MLflow uses MEDIUMTEXT for schema and profile): TypeORM's
+        // sqlite driver rejects 'longtext', so one entity set could not match a per-dialect type.
+        c.text('source'),
+        c.text('dataset_schema', true),
+        c.text('profile', true),
       ],
       [
         new TableIndex({
@@ -315,9 +317,11 @@ function columnFactory(dialect: Dialect) {
       type: dialect === 'mysql' ? 'double' : 'real',
       isPrimary,
     }),
+    // 'boolean' on SQLite (NUMERIC affinity, still 0/1): the one entity type 'boolean' is what
+    // TypeORM's sqlite driver keeps and its mysql driver normalises to tinyint.
     bool: (name: string, isPrimary = false): TableColumnOptions => ({
       name,
-      type: dialect === 'mysql' ? 'tinyint' : 'integer',
+      type: dialect === 'mysql' ? 'tinyint' : 'boolean',
       isPrimary,
     }),
     str: (
@@ -336,12 +340,6 @@ function columnFactory(dialect: Dialect) {
     text: (name: string, isNullable = false): TableColumnOptions => ({
       name,
       type: 'text',
-      isNullable,
-      ...text,
-    }),
-    longText: (name: string, isNullable = false): TableColumnOptions => ({
-      name,
-      type: dialect === 'mysql' ? 'longtext' : 'text',
       isNullable,
       ...text,
     }),

@@ -1,0 +1,70 @@
+import { DatasetEntity } from './dataset.entity';
+import { ExperimentTagEntity } from './experiment-tag.entity';
+import { ExperimentEntity } from './experiment.entity';
+import { LatestMetricEntity } from './latest-metric.entity';
+import { LoggedModelMetricEntity } from './logged-model-metric.entity';
+import { LoggedModelParamEntity } from './logged-model-param.entity';
+import { LoggedModelTagEntity } from './logged-model-tag.entity';
+import { LoggedModelEntity } from './logged-model.entity';
+import { MetricEntity } from './metric.entity';
+import { ModelVersionTagEntity } from './model-version-tag.entity';
+import { ModelVersionEntity } from './model-version.entity';
+import { ParamEntity } from './param.entity';
+import { RegisteredModelAliasEntity } from './registered-model-alias.entity';
+import { RegisteredModelTagEntity } from './registered-model-tag.entity';
+import { RegisteredModelEntity } from './registered-model.entity';
+import { RunDatasetInputTagEntity } from './run-dataset-input-tag.entity';
+import { RunDatasetInputEntity } from './run-dataset-input.entity';
+import { RunModelInputEntity } from './run-model-input.entity';
+import { RunModelOutputEntity } from './run-model-output.entity';
+import { RunTagEntity } from './run-tag.entity';
+import { RunEntity } from './run.entity';
+
+export {
+  DatasetEntity,
+  ExperimentEntity,
+  ExperimentTagEntity,
+  LatestMetricEntity,
+  LoggedModelEntity,
+  LoggedModelMetricEntity,
+  LoggedModelParamEntity,
+  LoggedModelTagEntity,
+  MetricEntity,
+  ModelVersionEntity,
+  ModelVersionTagEntity,
+  ParamEntity,
+  RegisteredModelAliasEntity,
+  RegisteredModelEntity,
+  RegisteredModelTagEntity,
+  RunDatasetInputEntity,
+  RunDatasetInputTagEntity,
+  RunEntity,
+  RunModelInputEntity,
+  RunModelOutputEntity,
+  RunTagEntity,
+};
+
+/** Every table of the one migration, in its order. Never a glob (webpack trap). */
+export const ENTITIES = [
+  ExperimentEntity,
+  ExperimentTagEntity,
+  RunEntity,
+  RunTagEntity,
+  ParamEntity,
+  MetricEntity,
+  LatestMetricEntity,
+  DatasetEntity,
+  RunDatasetInputEntity,
+  RunDatasetInputTagEntity,
+  RunModelInputEntity,
+  RunModelOutputEntity,
+  LoggedModelEntity,
+  LoggedModelTagEntity,
+  LoggedModelParamEntity,
+  LoggedModelMetricEntity,
+  RegisteredModelEntity,
+  ModelVersionEntity,
+  RegisteredModelTagEntity,
+  ModelVersionTagEntity,
+  RegisteredModelAliasEntity,
+];

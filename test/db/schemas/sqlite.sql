@@ -1,0 +1,63 @@
+CREATE TABLE "datasets" ("dataset_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "experiment_id" integer NOT NULL, "name" varchar(500) NOT NULL, "digest" varchar(36) NOT NULL, "source_type" varchar(36) NOT NULL, "source" text NOT NULL, "dataset_schema" text, "profile" text);
+
+CREATE TABLE "experiment_tags" ("experiment_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("experiment_id", "key"));
+
+CREATE TABLE "experiments" ("experiment_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(500) NOT NULL, "artifact_location" varchar(1000) NOT NULL, "lifecycle_stage" varchar(32) NOT NULL, "creation_time" bigint NOT NULL, "last_update_time" bigint NOT NULL, "owner" varchar(255));
+
+CREATE INDEX "ix_latest_metrics_key_value" ON "latest_metrics" ("key", "value") ;
+
+CREATE INDEX "ix_logged_models_experiment" ON "logged_models" ("experiment_id") ;
+
+CREATE INDEX "ix_metrics_run_key_step" ON "metrics" ("run_id", "key", "step") ;
+
+CREATE INDEX "ix_model_versions_stage" ON "model_versions" ("registered_model_id", "current_stage") ;
+
+CREATE INDEX "ix_runs_experiment_stage_start" ON "runs" ("experiment_id", "lifecycle_stage", "start_time") ;
+
+CREATE TABLE "latest_metrics" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "step" bigint NOT NULL, "timestamp" bigint NOT NULL, "value" real NOT NULL, "is_nan" boolean NOT NULL, PRIMARY KEY ("run_id", "key"));
+
+CREATE TABLE "logged_model_metrics" ("model_id" varchar(64) NOT NULL, "key" varchar(250) NOT NULL, "timestamp" bigint NOT NULL, "step" bigint NOT NULL, "value" real NOT NULL, "is_nan" boolean NOT NULL, "run_id" varchar(32) NOT NULL, "dataset_name" varchar(500), "dataset_digest" varchar(36), PRIMARY KEY ("model_id", "key", "timestamp", "step", "value", "is_nan"));
+
+CREATE TABLE "logged_model_params" ("model_id" varchar(64) NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("model_id", "key"));
+
+CREATE TABLE "logged_model_tags" ("model_id" varchar(64) NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("model_id", "key"));
+
+CREATE TABLE "logged_models" ("model_id" varchar(64) PRIMARY KEY NOT NULL, "experiment_id" integer NOT NULL, "name" varchar(500) NOT NULL, "artifact_location" varchar(1000) NOT NULL, "creation_timestamp_ms" bigint NOT NULL, "last_updated_timestamp_ms" bigint NOT NULL, "status" varchar(40) NOT NULL, "status_message" text, "model_type" varchar(500), "source_run_id" varchar(32), "lifecycle_stage" varchar(32) NOT NULL);
+
+CREATE TABLE "metrics" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "timestamp" bigint NOT NULL, "step" bigint NOT NULL, "value" real NOT NULL, "is_nan" boolean NOT NULL, "model_id" varchar(64), "dataset_name" varchar(500), "dataset_digest" varchar(36), PRIMARY KEY ("run_id", "key", "timestamp", "step", "value", "is_nan"));
+
+CREATE TABLE "model_version_tags" ("registered_model_id" integer NOT NULL, "version" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("registered_model_id", "version", "key"));
+
+CREATE TABLE "model_versions" ("registered_model_id" integer NOT NULL, "version" integer NOT NULL, "creation_time" bigint NOT NULL, "last_updated_time" bigint NOT NULL, "description" text, "user_id" varchar(256), "current_stage" varchar(20) NOT NULL, "source" text NOT NULL, "storage_location" text NOT NULL, "run_id" varchar(32), "run_link" text, "status" varchar(20) NOT NULL, "status_message" text, "model_id" varchar(64), PRIMARY KEY ("registered_model_id", "version"));
+
+CREATE TABLE "params" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("run_id", "key"));
+
+CREATE TABLE "registered_model_aliases" ("registered_model_id" integer NOT NULL, "alias" varchar(255) NOT NULL, "version" integer NOT NULL, PRIMARY KEY ("registered_model_id", "alias"));
+
+CREATE TABLE "registered_model_tags" ("registered_model_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("registered_model_id", "key"));
+
+CREATE TABLE "registered_models" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(256) NOT NULL, "creation_time" bigint NOT NULL, "last_updated_time" bigint NOT NULL, "description" text, "owner" varchar(255), "next_version" integer NOT NULL);
+
+CREATE TABLE "run_dataset_input_tags" ("run_id" integer NOT NULL, "dataset_id" integer NOT NULL, "key" varchar(255) NOT NULL, "value" varchar(500) NOT NULL, PRIMARY KEY ("run_id", "dataset_id", "key"));
+
+CREATE TABLE "run_dataset_inputs" ("run_id" integer NOT NULL, "dataset_id" integer NOT NULL, PRIMARY KEY ("run_id", "dataset_id"));
+
+CREATE TABLE "run_model_inputs" ("run_id" integer NOT NULL, "model_id" varchar(64) NOT NULL, PRIMARY KEY ("run_id", "model_id"));
+
+CREATE TABLE "run_model_outputs" ("run_id" integer NOT NULL, "model_id" varchar(64) NOT NULL, "step" bigint NOT NULL, PRIMARY KEY ("run_id", "model_id"));
+
+CREATE TABLE "run_tags" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("run_id", "key"));
+
+CREATE TABLE "runs" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "run_uuid" varchar(32) NOT NULL, "experiment_id" integer NOT NULL, "name" varchar(250) NOT NULL, "user_id" varchar(256) NOT NULL, "status" varchar(20) NOT NULL, "start_time" bigint, "end_time" bigint, "deleted_time" bigint, "lifecycle_stage" varchar(20) NOT NULL, "artifact_uri" varchar(1000) NOT NULL);
+
+CREATE TABLE "schema_migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "timestamp" bigint NOT NULL, "name" varchar NOT NULL);
+
+CREATE TABLE sqlite_sequence(name,seq);
+
+CREATE UNIQUE INDEX "uq_datasets_experiment_name_digest" ON "datasets" ("experiment_id", "name", "digest") ;
+
+CREATE UNIQUE INDEX "uq_experiments_name" ON "experiments" ("name") ;
+
+CREATE UNIQUE INDEX "uq_registered_models_name" ON "registered_models" ("name") ;
+
+CREATE UNIQUE INDEX "uq_runs_run_uuid" ON "runs" ("run_uuid") ;
