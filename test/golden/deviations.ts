@@ -1,0 +1,88 @@
+/**
+ * Exchanges where our contract (../shared/reference/mlflow-rest-api.md) deliberately differs from
+ * what MLflow 2.17.2 answered, each with the answer we give instead and why.
+ */
+export interface Deviation {
+  reason: string;
+  /** Our status (defaults to the recorded one). */
+  status?: number;
+  /** Our error_code, when we answer with an error. */
+  errorCode?: string;
+  /** Do not compare the body beyond status/error_code (e.g. our body is richer or paging differs). */
+  ignoreBody?: boolean;
+}
+
+const UNKNOWN_ROUTE: Deviation = {
+  reason:
+    'Unknown routes answer JSON {error_code: ENDPOINT_NOT_FOUND} with 404 instead of an HTML page; the client maps both to ENDPOINT_NOT_FOUND (contract §9.3).',
+  status: 404,
+  errorCode: 'ENDPOINT_NOT_FOUND',
+};
+
+const WRONG_METHOD: Deviation = {
+  reason:
+    'A known path with the wrong method is answered like an unknown route (JSON 404 ENDPOINT_NOT_FOUND) rather than an HTML 405; the client treats both as failures and only falls back on ENDPOINT_NOT_FOUND.',
+  status: 404,
+  errorCode: 'ENDPOINT_NOT_FOUND',
+};
+
+export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
+  'errors.json': {
+    'unknown-endpoint-api-get': UNKNOWN_ROUTE,
+    'unknown-endpoint-api-post': UNKNOWN_ROUTE,
+    'unknown-endpoint-ajax': UNKNOWN_ROUTE,
+    'unknown-api-version': UNKNOWN_ROUTE,
+    'trailing-slash': UNKNOWN_ROUTE,
+    'wrong-method-get-on-post-route': WRONG_METHOD,
+    'wrong-method-post-on-get-route': WRONG_METHOD,
+    'wrong-method-delete-on-post-route': WRONG_METHOD,
+    'json-array-body': {
+      reason:
+        'A JSON array body is a deterministic client error: 400 INVALID_PARAMETER_VALUE instead of an HTML 500 that the client would retry for minutes (contract §9.4).',
+      status: 400,
+      errorCode: 'INVALID_PARAMETER_VALUE',
+    },
+    'camel-case-required-field': {
+      reason:
+        'lowerCamelCase is accepted for every field (contract §1.2 and the issue), required ones included; MLflow 2.17.2 only honoured it for optional fields.',
+      status: 200,
+      ignoreBody: true,
+    },
+    version: {
+      reason: 'Our /version names the MLflow release we are wire-compatible with; compared by type only.',
+      ignoreBody: true,
+    },
+  },
+  'experiments.json': {
+    'get-non-numeric-id': {
+      reason:
+        'A non-numeric experiment id names no experiment: 404 RESOURCE_DOES_NOT_EXIST. MLflow returned Default only because MariaDB compares the string as 0 (golden README).',
+      status: 404,
+      errorCode: 'RESOURCE_DOES_NOT_EXIST',
+    },
+    'search-without-max-results': {
+      reason:
+        'A missing max_results defaults to 1000 (what every client sends) instead of an error (contract §2.1 and §9.11: being lenient is safe).',
+      status: 200,
+      ignoreBody: true,
+    },
+    'create-with-artifact-location': {
+      reason: 'Client-supplied artifact locations are not honoured: locations are server-owned (issue, security §1.3 B).',
+    },
+    'search-page-2': {
+      reason:
+        'The experiment created with a custom artifact_location gets the server-owned mlflow-artifacts:/<id> location.',
+      ignoreBody: true,
+    },
+    'search-get-form': {
+      reason:
+        'The experiment created with a custom artifact_location gets the server-owned mlflow-artifacts:/<id> location.',
+      ignoreBody: true,
+    },
+  },
+  'runs.json': {},
+  'metrics.json': {},
+  'search.json': {},
+  'artifacts.json': {},
+  'registry.json': {},
+};
