@@ -4,6 +4,7 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
   moduleNameMapper: {
     '^@app/tracking$': '<rootDir>/apps/tracking/src/tracking.module',
     '^@app/model-registry$': '<rootDir>/apps/model-registry/src/model-registry.module',
