@@ -1,7 +1,9 @@
 /** Three projects: pure unit specs, integration specs against real servers, e2e over HTTP. */
 const shared = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // @fastify/static (Swagger UI) requires content-disposition 3, which ships only ES modules.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],

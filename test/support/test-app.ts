@@ -88,3 +88,26 @@ export async function migrate(backendStoreUri: string): Promise<void> {
     await dataSource.destroy();
   }
 }
+
+/** A request with exactly these headers and this payload (supertest adds content types of its own). */
+export async function rawRequest(
+  t: TestApp,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  headers: Record<string, string>,
+  payload?: string | Buffer,
+): Promise<{ status: number; body: unknown; text: string; headers: Record<string, unknown> }> {
+  const response = await t.app.getHttpAdapter().getInstance().inject({
+    method,
+    url,
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+  });
+  let body: unknown = response.body;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.statusCode, body, text: response.body, headers: response.headers };
+}

@@ -1,6 +1,6 @@
 import { applyDecorators, Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import { Expose, Transform, Type } from 'class-transformer';
+import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
 import { API_DOCS_HINT, pythonTypeName } from '@app/domain';
 
@@ -68,10 +68,7 @@ export function MlflowField(options: MlflowFieldOptions): PropertyDecorator {
     }),
   ];
   if (options.type === 'object' && options.item) {
-    decorators.push(
-      ValidateNested({ each: options.repeated }),
-      Type(() => options.item!),
-    );
+    decorators.push(ValidateNested({ each: options.repeated }));
   }
   return applyDecorators(...decorators);
 }
@@ -153,7 +150,9 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
       return invalid(raw);
     }
     case 'object':
-      return typeof raw === 'object' && !Array.isArray(raw) ? raw : invalid(raw);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return invalid(raw);
+      // Nested messages become DTO instances here so their own fields are coerced and whitelisted.
+      return options.item ? plainToInstance(options.item, raw) : raw;
   }
 }
 

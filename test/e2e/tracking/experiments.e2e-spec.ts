@@ -1,5 +1,5 @@
 import { BACKENDS } from '../../support/backends';
-import { createTestApp, TestApp } from '../../support/test-app';
+import { createTestApp, rawRequest, TestApp } from '../../support/test-app';
 
 describe.each(BACKENDS)('experiments (FLOps projects) on %s', (backend) => {
   let t: TestApp;
@@ -210,9 +210,9 @@ describe.each(BACKENDS)('experiments (FLOps projects) on %s', (backend) => {
   });
 
   it('applies MLflow request conventions: content type, lenient JSON, camelCase, numeric ids', async () => {
-    const noType = await t.http.post('/api/2.0/mlflow/experiments/create').send('{"name":"x"}');
+    const noType = await rawRequest(t, 'POST', '/api/2.0/mlflow/experiments/create', {}, '{"name":"x"}');
     expect(noType.status).toBe(400);
-    expect(noType.body.message).toBe('Bad Request. Content-Type header is missing.');
+    expect((noType.body as { message: string }).message).toBe('Bad Request. Content-Type header is missing.');
     const textPlain = await t.http
       .post('/api/2.0/mlflow/experiments/create')
       .set('Content-Type', 'text/plain')
