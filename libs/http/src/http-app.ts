@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -36,7 +36,7 @@ export function createFastifyAdapter(): FastifyAdapter {
  * GET bodies read when there is no query string, `nosniff` on every response, and Swagger.
  */
 export function configureMlflowApp(app: INestApplication, title: string): void {
-  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance() as FastifyInstance;
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload, done) => {
     if (DEFAULT_STREAMING_ROUTES.isStreamingUpload(request.method, request.url)) {

@@ -104,7 +104,7 @@ function coerceField(raw: unknown, options: MlflowFieldOptions): unknown {
     return items.map((item) => coerceScalar(item, options));
   }
   // Repeated GET params given to a scalar field: the first value counts.
-  const scalar = Array.isArray(raw) && options.type !== 'object' ? raw[0] : raw;
+  const scalar: unknown = Array.isArray(raw) && options.type !== 'object' ? (raw as unknown[])[0] : raw;
   return coerceScalar(scalar, options);
 }
 
@@ -113,7 +113,7 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
     case 'string':
       if (typeof raw === 'string') return raw;
       if (options.numberAsString && typeof raw === 'number' && Number.isInteger(raw))
-        return String(raw);
+        {return String(raw);}
       return invalid(raw);
     case 'int64':
     case 'int32': {
@@ -133,19 +133,19 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
       if (raw === 'Infinity') return Infinity;
       if (raw === '-Infinity') return -Infinity;
       if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw)))
-        return Number(raw);
+        {return Number(raw);}
       return invalid(raw);
     }
     case 'bool':
       if (typeof raw === 'boolean') return raw;
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw))
-        return raw.toLowerCase() === 'true';
+        {return raw.toLowerCase() === 'true';}
       return invalid(raw);
     case 'enum': {
       const names = options.enum ?? [];
       if (typeof raw === 'string' && names.includes(raw)) return raw;
       if (typeof raw === 'string' && /^\d+$/.test(raw) && names[Number(raw) - 1])
-        return names[Number(raw) - 1];
+        {return names[Number(raw) - 1];}
       if (typeof raw === 'number' && names[raw - 1]) return names[raw - 1];
       return invalid(raw);
     }

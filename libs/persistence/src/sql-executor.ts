@@ -38,17 +38,17 @@ export class SqlExecutor implements SqlRunner {
     if (this.dialect === 'sqlite') {
       return this.exclusive(() => this.sqliteRunner().select<T>(sql, params));
     }
-    return this.dataSource.query(sql, params as SqlValue[]) as Promise<T[]>;
+    return this.dataSource.query<T[]>(sql, params as SqlValue[]);
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []) {
     if (this.dialect === 'sqlite') {
       return this.exclusive(() => this.sqliteRunner().execute(sql, params));
     }
-    const result = (await this.dataSource.query(sql, params as SqlValue[])) as {
-      affectedRows: number;
-      insertId: number;
-    };
+    const result = await this.dataSource.query<{ affectedRows: number; insertId: number }>(
+      sql,
+      params as SqlValue[],
+    );
     return { affectedRows: result.affectedRows, insertId: Number(result.insertId) };
   }
 

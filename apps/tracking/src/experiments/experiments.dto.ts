@@ -174,6 +174,6 @@ export function toExperimentJson(experiment: Experiment): ExperimentJsonDto {
     creation_time: experiment.creationTime,
   };
   if (experiment.tags.length > 0)
-    json.tags = experiment.tags.map((t) => ({ key: t.key, value: t.value }));
+    {json.tags = experiment.tags.map((t) => ({ key: t.key, value: t.value }));}
   return json;
 }

@@ -17,7 +17,7 @@ export function compareMetricRecency(a: Metric, b: Metric): number {
   const av = Number.isNaN(a.value) ? -Infinity : a.value;
   const bv = Number.isNaN(b.value) ? -Infinity : b.value;
   if (av === bv)
-    return Number.isNaN(a.value) === Number.isNaN(b.value) ? 0 : Number.isNaN(a.value) ? -1 : 1;
+    {return Number.isNaN(a.value) === Number.isNaN(b.value) ? 0 : Number.isNaN(a.value) ? -1 : 1;}
   return av < bv ? -1 : 1;
 }
 

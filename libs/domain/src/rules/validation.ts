@@ -2,40 +2,87 @@ import { MlflowError } from '../errors';
 import { KeyValue } from '../entities';
 import { LIMITS } from './limits';
 
-const KEY_PATTERN = /^[/\w.\- ]*$/;
+// Python's `\w` is Unicode-aware; MLflow (non-Windows) also allows ':'.
+const KEY_PATTERN = /^[/\p{L}\p{N}_.\- :]*$/u;
 const RUN_ID_PATTERN = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID_PATTERN = /^[0-9]{1,18}$/;
 
 export type EntityKind = 'metric' | 'param' | 'tag';
 
-const KIND_LABEL: Record<EntityKind, string> = { metric: 'metric', param: 'param', tag: 'tag' };
+const LENGTH_LABEL: Record<EntityKind, string> = {
+  metric: 'Metric name',
+  param: 'Param key',
+  tag: 'Tag key',
+};
+
+const BAD_CHARACTERS =
+  'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 
 /**
- * MLflow's key rules (`_validate_metric_name` and friends): non-empty, `[/\w.\- ]`, at most 250
+ * MLflow's key rules (`_validate_metric_name` and friends, 2.17 wording): `[/\w.\- :]`, at most 250
  * characters, and unchanged by POSIX path normalisation (no `//`, leading or trailing `/`, `.` or
- * `..` segments).
+ * `..` segments). `path` names the request field in the message: `name` for a logged metric,
+ * `key` for params and tags, `metrics[3].name` / `params[0].key` inside a log-batch.
  */
-export function validateKey(kind: EntityKind, key: string): void {
+export function validateKey(
+  kind: EntityKind,
+  key: string,
+  path = kind === 'metric' ? 'name' : 'key',
+): void {
   if (!KEY_PATTERN.test(key)) {
-    throw MlflowError.invalidParameterValue(
-      `Invalid ${KIND_LABEL[kind]} name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).`,
-    );
+    throw MlflowError.invalidParameterValue(invalidValueMessage(path, key, BAD_CHARACTERS));
   }
-  if (!isPathUnique(key)) {
+  const normalized = posixNormpath(key);
+  if (
+    normalized !== key ||
+    normalized === '.' ||
+    normalized.startsWith('..') ||
+    normalized.startsWith('/')
+  ) {
     throw MlflowError.invalidParameterValue(
-      `Invalid ${KIND_LABEL[kind]} name: '${key}'. Names cannot contain path navigation segments or resolve to another path.`,
+      invalidValueMessage(
+        path,
+        key,
+        `Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to ${pythonRepr(normalized)}`,
+      ),
     );
   }
   if (key.length > LIMITS.maxEntityKeyLength) {
-    throw lengthError(`${capitalize(kind)} key`, key.length, LIMITS.maxEntityKeyLength);
+    throw lengthError(LENGTH_LABEL[kind], key.length, LIMITS.maxEntityKeyLength);
   }
 }
 
-function isPathUnique(key: string): boolean {
-  if (key === '') return true;
-  const segments = key.split('/');
-  if (key.startsWith('/') || key.endsWith('/')) return false;
-  return segments.every((s) => s !== '' && s !== '.' && s !== '..');
+/** MLflow's `invalid_value(path, value, message)`. */
+function invalidValueMessage(path: string, value: string, message: string): string {
+  return `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: ${message}`;
+}
+
+/** Python's `posixpath.normpath`. */
+function posixNormpath(path: string): string {
+  if (path === '') return '.';
+  const leadingSlashes = path.startsWith('//') && !path.startsWith('///') ? 2 : path.startsWith('/') ? 1 : 0;
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..' || (leadingSlashes === 0 && parts.length === 0) || parts.at(-1) === '..') {
+      parts.push(part);
+    } else if (parts.length > 0) {
+      parts.pop();
+    }
+  }
+  return '/'.repeat(leadingSlashes) + parts.join('/') || '.';
+}
+
+/** Python's `repr()` of a str, as MLflow messages print it (`'lr'`, `"it's"`). */
+export function pythonRepr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const body = value
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(quote === "'" ? /'/g : /"/g, `\\${quote}`);
+  return `${quote}${body}${quote}`;
 }
 
 export function lengthError(label: string, length: number, limit: number): MlflowError {
@@ -88,8 +135,4 @@ export function lastValuePerKey<T extends { key: string }>(items: T[]): T[] {
     byKey.set(item.key, item);
   }
   return [...byKey.values()];
-}
-
-function capitalize(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }

@@ -44,12 +44,16 @@ export function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : num(value);
 }
 
+/** Text out of a driver row: strings, numbers and Buffers (binary-collated columns on MySQL). */
 export function str(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
+  if (value === null || value === undefined) return '';
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
 }
 
 export function strOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+  return value === null || value === undefined ? null : str(value);
 }
 
 /** Splits rows into chunks so one statement never carries too many placeholders. */
