@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
+import { LoggedModelsController } from './logged-models/logged-models.controller';
+import { LoggedModelsService } from './logged-models/logged-models.service';
 import { TrackingOptions } from './tracking-options';
 
 export { TrackingOptions } from './tracking-options';
@@ -14,8 +16,12 @@ export class TrackingModule {
   static register(options: TrackingOptions): DynamicModule {
     return {
       module: TrackingModule,
-      controllers: [ExperimentsController],
-      providers: [{ provide: TrackingOptions, useValue: options }, ExperimentsService],
+      controllers: [ExperimentsController, LoggedModelsController],
+      providers: [
+        { provide: TrackingOptions, useValue: options },
+        ExperimentsService,
+        LoggedModelsService,
+      ],
     };
   }
 }

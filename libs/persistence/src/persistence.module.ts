@@ -6,7 +6,7 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ExperimentStore, RunStore } from '@app/domain';
+import { ExperimentStore, LoggedModelStore, RunStore } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 import { redactUri } from './backend-store-uri';
@@ -14,6 +14,7 @@ import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
+import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
 import { SqlRunStore } from './stores/sql-run-store';
 
 export interface PersistenceOptions {
@@ -104,8 +105,20 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlRunStore(sql),
         },
+        {
+          provide: LoggedModelStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlLoggedModelStore(sql),
+        },
       ],
-      exports: [DataSource, SqlExecutor, PersistenceConfig, ExperimentStore, RunStore],
+      exports: [
+        DataSource,
+        SqlExecutor,
+        PersistenceConfig,
+        ExperimentStore,
+        RunStore,
+        LoggedModelStore,
+      ],
     };
   }
 

@@ -1,5 +1,5 @@
 import { KeyValue } from './common';
-import { Metric } from './run';
+import { RunMetric } from './run';
 
 export const LOGGED_MODEL_STATUSES = [
   'LOGGED_MODEL_STATUS_UNSPECIFIED',
@@ -24,5 +24,6 @@ export interface LoggedModel {
   lifecycleStage: 'active' | 'deleted';
   tags: KeyValue[];
   params: KeyValue[];
-  metrics: Metric[];
+  /** Every point logged against the model (`logged_model_metrics`), with its source run. */
+  metrics: RunMetric[];
 }

@@ -1,3 +1,4 @@
 export * from './experiment-store';
 export * from './run-store';
 export * from './artifact-store';
+export * from './logged-model-store';
