@@ -30,8 +30,9 @@ async function main(): Promise<number> {
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
-      for (const c of cleanups.reverse())
+      for (const c of cleanups.reverse()) {
         await c().catch((e: Error) => log(`cleanup: ${e.message}`));
+      }
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

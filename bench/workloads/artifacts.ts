@@ -128,8 +128,9 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
     ctx.sampler?.enter('g.proxy_download');
     t0 = nowMs();
     const down = await pool.request({ method: 'GET', path });
-    if (down.statusCode !== 200)
+    if (down.statusCode !== 200) {
       throw new HttpError('GET', path, down.statusCode, await down.body.text());
+    }
     const got = hashingSink();
     await pipeline(down.body, got.sink);
     const proxyDown = mb / ((nowMs() - t0) / 1000);

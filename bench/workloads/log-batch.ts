@@ -100,8 +100,9 @@ async function verifySeries(ctx: BenchContext, client: Client, runId: string, re
         metrics.length === steps,
         `run ${runId} ${key}: ${metrics.length} points, expected ${steps}`,
       )
-    )
+    ) {
       continue;
+    }
     for (let s = 0; s < steps; s++) {
       const m = metrics[s];
       if (m.step !== s || m.value !== seriesValue(k, s)) {

@@ -177,8 +177,9 @@ function verifyPages(
       got.length === expectedIds.length,
       `search ${what}: ${got.length} runs, expected ${expectedIds.length}`,
     )
-  )
+  ) {
     return;
+  }
   const wrong = got.findIndex((id, k) => id !== expectedIds[k]);
   ctx.report.check(
     wrong < 0,
@@ -205,7 +206,8 @@ function verifyPages(
         ok,
         `search ${what}: run ${run.info.run_id} data is ${JSON.stringify(run.data).slice(0, 300)}`,
       )
-    )
+    ) {
       break;
+    }
   }
 }
