@@ -3,6 +3,10 @@ import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
+import { MetricsAjaxController, MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { RunSearchAjaxController, RunSearchController } from './runs/run-search.controller';
+import { RunSearchService } from './runs/run-search.service';
 import { TrackingOptions } from './tracking-options';
 
 export { TrackingOptions } from './tracking-options';
@@ -16,11 +20,20 @@ export class TrackingModule {
   static register(options: TrackingOptions): DynamicModule {
     return {
       module: TrackingModule,
-      controllers: [ExperimentsController, LoggedModelsController],
+      controllers: [
+        ExperimentsController,
+        LoggedModelsController,
+        RunSearchController,
+        RunSearchAjaxController,
+        MetricsController,
+        MetricsAjaxController,
+      ],
       providers: [
         { provide: TrackingOptions, useValue: options },
         ExperimentsService,
         LoggedModelsService,
+        RunSearchService,
+        MetricsService,
       ],
     };
   }

@@ -1,16 +1,287 @@
-import { DatasetSummary, MlflowError, Run, SearchRunsQuery } from '@app/domain';
-import { SqlExecutor } from '../sql-executor';
+import {
+  DATASET_CONTEXT_TAG,
+  DatasetSummary,
+  FilterClause,
+  lifecycleStagesFor,
+  OrderByClause,
+  Run,
+  SearchRunsQuery,
+} from '@app/domain';
+import { SqlRunner, SqlValue } from '../sql-executor';
+import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
+import { comparisonSql, unsupported } from './search-sql';
+import { num, placeholders, q, str } from './sql-helpers';
 
-export function searchRuns(
-  _sql: SqlExecutor,
-  _query: SearchRunsQuery,
-): Promise<{ items: Run[]; hasMore: boolean }> {
-  return Promise.reject(MlflowError.notImplemented('searchRuns'));
+/** Filterable run attributes and their columns (canonical keys from the filter parser). */
+const ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
+  run_id: 'r.run_uuid',
+  run_name: 'r.name',
+  status: 'r.status',
+  user_id: 'r.user_id',
+  artifact_uri: 'r.artifact_uri',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+};
+
+/**
+ * Sort expressions of the orderable attributes, and whether they can be NULL. MLflow on
+ * MySQL/MariaDB sorts strings in the database's case-insensitive collation (search.json
+ * `order-by-run-name-desc` puts `Search-Epsilon` between `search-gamma` and `search-delta`); our
+ * columns are utf8mb4_bin, so the case folding is spelled out, and the same on SQLite. Run ids are
+ * lowercase hex already.
+ */
+const ORDER_EXPRESSIONS: Readonly<Record<string, { expression: string; nullable: boolean }>> = {
+  run_id: { expression: 'r.run_uuid', nullable: false },
+  run_name: { expression: 'LOWER(r.name)', nullable: false },
+  status: { expression: 'r.status', nullable: false },
+  user_id: { expression: 'LOWER(r.user_id)', nullable: false },
+  artifact_uri: { expression: 'LOWER(r.artifact_uri)', nullable: false },
+  start_time: { expression: 'r.start_time', nullable: true },
+  end_time: { expression: 'r.end_time', nullable: true },
+};
+
+interface SortKey {
+  expression: string;
+  direction: 'ASC' | 'DESC';
 }
 
-export function searchDatasets(
-  _sql: SqlExecutor,
-  _experimentIds: string[],
+/**
+ * Sort keys putting rows without a value last in both directions. Both dialects sort NULL as the
+ * smallest value, so a descending key needs no extra term.
+ */
+function missingLast(expression: string, ascending: boolean, nullable = true): SortKey[] {
+  if (!ascending) return [{ expression, direction: 'DESC' }];
+  const key: SortKey = { expression, direction: 'ASC' };
+  return nullable ? [{ expression: `(${expression} IS NULL)`, direction: 'ASC' }, key] : [key];
+}
+
+/** Whether the stored value 0 satisfies a numeric metric clause. */
+function zeroMatches(clause: FilterClause): boolean {
+  const value = Number(clause.value);
+  switch (clause.comparator) {
+    case '=':
+      return value === 0;
+    case '!=':
+      return value !== 0;
+    case '>':
+      return 0 > value;
+    case '>=':
+      return 0 >= value;
+    case '<':
+      return 0 < value;
+    case '<=':
+      return 0 <= value;
+    case 'LIKE':
+    case 'ILIKE':
+    case 'IN':
+    case 'NOT IN':
+      return true;
+  }
+}
+
+/** Child tables a param or tag clause joins on (run_id, key) → value. */
+const KEY_VALUE_TABLES = { param: 'params', tag: 'run_tags' } as const;
+
+/** Builds one statement's FROM joins and WHERE conditions with their bound values in text order. */
+class RunQueryBuilder {
+  readonly joins: string[] = [];
+  readonly joinParams: SqlValue[] = [];
+  readonly where: string[] = [];
+  readonly whereParams: SqlValue[] = [];
+  readonly order: SortKey[] = [];
+  private aliases = 0;
+
+  alias(prefix: string): string {
+    return `${prefix}${this.aliases++}`;
+  }
+
+  filter(clause: FilterClause): void {
+    switch (clause.type) {
+      case 'metric': {
+        // Latest values only. A NaN latest value never matches; it is stored as value 0, so the
+        // is_nan test is only needed when 0 itself matches, and without it the (key, value)
+        // index covers the clause.
+        const a = this.alias('f');
+        this.joinParams.push(clause.key);
+        const condition = comparisonSql(
+          `${a}.${q('value')}`,
+          clause.comparator,
+          clause.value,
+          this.joinParams,
+        );
+        const notNan = zeroMatches(clause) ? ` AND ${a}.is_nan = 0` : '';
+        this.joins.push(
+          `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}${notNan}`,
+        );
+        return;
+      }
+      case 'param':
+      case 'tag': {
+        // An inner join: a clause (even `!=`) only matches runs that have the key.
+        const a = this.alias('f');
+        this.joinParams.push(clause.key);
+        const condition = comparisonSql(
+          `${a}.${q('value')}`,
+          clause.comparator,
+          clause.value,
+          this.joinParams,
+        );
+        this.joins.push(
+          `JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}`,
+        );
+        return;
+      }
+      case 'attribute': {
+        const column = ATTRIBUTE_COLUMNS[clause.key];
+        if (!column) throw unsupported(`attributes.${clause.key}`);
+        this.where.push(comparisonSql(column, clause.comparator, clause.value, this.whereParams));
+        return;
+      }
+      case 'dataset':
+        this.where.push(this.datasetCondition(clause));
+        return;
+    }
+  }
+
+  orderBy(clause: OrderByClause): void {
+    switch (clause.type) {
+      case 'metric': {
+        const a = this.alias('o');
+        this.joinParams.push(clause.key);
+        this.joins.push(
+          `LEFT JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
+        );
+        // Real numbers, then NaN, then runs without the metric, in both directions (MLflow's CASE).
+        this.order.push(
+          {
+            expression: `CASE WHEN ${a}.run_id IS NULL THEN 2 WHEN ${a}.is_nan = 1 THEN 1 ELSE 0 END`,
+            direction: 'ASC',
+          },
+          { expression: `${a}.${q('value')}`, direction: clause.ascending ? 'ASC' : 'DESC' },
+        );
+        return;
+      }
+      case 'param':
+      case 'tag': {
+        const a = this.alias('o');
+        this.joinParams.push(clause.key);
+        this.joins.push(
+          `LEFT JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
+        );
+        this.order.push(...missingLast(`LOWER(${a}.${q('value')})`, clause.ascending));
+        return;
+      }
+      case 'attribute': {
+        const sort = ORDER_EXPRESSIONS[clause.key];
+        if (!sort) throw unsupported(`order_by attributes.${clause.key}`);
+        this.order.push(...missingLast(sort.expression, clause.ascending, sort.nullable));
+        return;
+      }
+      case 'dataset':
+        throw unsupported(`order_by datasets.${clause.key}`);
+    }
+  }
+
+  /** `EXISTS` over the run's dataset inputs (name, digest) or their context input tag. */
+  private datasetCondition(clause: FilterClause): string {
+    if (clause.key === 'context') {
+      this.whereParams.push(DATASET_CONTEXT_TAG);
+      const condition = comparisonSql(
+        `dt.${q('value')}`,
+        clause.comparator,
+        clause.value,
+        this.whereParams,
+      );
+      return `EXISTS (SELECT 1 FROM run_dataset_input_tags dt WHERE dt.run_id = r.id AND dt.${q('key')} = ? AND ${condition})`;
+    }
+    if (clause.key !== 'name' && clause.key !== 'digest') {
+      throw unsupported(`datasets.${clause.key}`);
+    }
+    const condition = comparisonSql(
+      `d.${clause.key}`,
+      clause.comparator,
+      clause.value,
+      this.whereParams,
+    );
+    return `EXISTS (SELECT 1 FROM run_dataset_inputs di JOIN datasets d ON d.dataset_id = di.dataset_id WHERE di.run_id = r.id AND ${condition})`;
+  }
+}
+
+/**
+ * One page of runs in one statement, then their data with one query per child table. The inner
+ * query filters, sorts and cuts the page carrying only the run's key and its sort keys (a wide
+ * sort row would spill MariaDB's temporary table to disk); the outer one reads the page's columns.
+ * Like MLflow, a page that comes back full reports `hasMore` even when nothing follows
+ * (search.json `pagination-full-last-page`).
+ */
+export async function searchRuns(
+  sql: SqlRunner,
+  query: SearchRunsQuery,
+): Promise<{ items: Run[]; hasMore: boolean }> {
+  const experimentIds = numericIds(query.experimentIds);
+  if (experimentIds.length === 0 || query.maxResults <= 0) return { items: [], hasMore: false };
+  const builder = new RunQueryBuilder();
+  const stages = lifecycleStagesFor(query.viewType);
+  builder.where.push(
+    `r.experiment_id IN (${placeholders(experimentIds.length)})`,
+    `r.lifecycle_stage IN (${placeholders(stages.length)})`,
+  );
+  builder.whereParams.push(...experimentIds, ...stages);
+  query.filter.forEach((clause) => builder.filter(clause));
+  query.orderBy.forEach((clause) => builder.orderBy(clause));
+  const keys = builder.order.map((key, i) => ({ ...key, alias: `s${i}` }));
+  const inner =
+    `SELECT r.id AS id${keys.map((k) => `, ${k.expression} AS ${k.alias}`).join('')}` +
+    ` FROM runs r ${builder.joins.join(' ')} WHERE ${builder.where.join(' AND ')}` +
+    orderBy(keys.map((k) => `${k.alias} ${k.direction}`)) +
+    ' LIMIT ? OFFSET ?';
+  const statement =
+    `SELECT ${RUN_COLUMNS} FROM (${inner}) page JOIN runs r ON r.id = page.id` +
+    orderBy(keys.map((k) => `page.${k.alias} ${k.direction}`));
+  const rows = await sql.select(statement, [
+    ...builder.joinParams,
+    ...builder.whereParams,
+    query.maxResults,
+    query.offset,
+  ]);
+  const items = await hydrateRuns(sql, rows.map(toRunRow));
+  return { items, hasMore: rows.length === query.maxResults };
+}
+
+function orderBy(terms: string[]): string {
+  return terms.length > 0 ? ` ORDER BY ${terms.join(', ')}` : '';
+}
+
+/** MLflow's cap on dataset summaries (`_search_datasets`). */
+const MAX_DATASET_SUMMARIES = 1000;
+
+/**
+ * Distinct (experiment, dataset name, digest, context) over the experiments' run inputs; an input
+ * without a context tag gives a summary without context.
+ */
+export async function searchDatasets(
+  sql: SqlRunner,
+  experimentIds: string[],
 ): Promise<DatasetSummary[]> {
-  return Promise.reject(MlflowError.notImplemented('searchDatasets'));
+  const ids = numericIds(experimentIds);
+  if (ids.length === 0) return [];
+  const rows = await sql.select(
+    `SELECT DISTINCT d.experiment_id, d.name, d.digest, t.${q('value')} AS context` +
+      ' FROM datasets d JOIN run_dataset_inputs i ON i.dataset_id = d.dataset_id' +
+      ` LEFT JOIN run_dataset_input_tags t ON t.run_id = i.run_id AND t.dataset_id = i.dataset_id AND t.${q('key')} = ?` +
+      ` WHERE d.experiment_id IN (${placeholders(ids.length)})` +
+      ' ORDER BY d.experiment_id, d.name, d.digest, context LIMIT ?',
+    [DATASET_CONTEXT_TAG, ...ids, MAX_DATASET_SUMMARIES],
+  );
+  return rows.map((row) => ({
+    experimentId: String(num(row.experiment_id)),
+    name: str(row.name),
+    digest: str(row.digest),
+    ...(row.context === null || row.context === undefined ? {} : { context: str(row.context) }),
+  }));
+}
+
+/** Experiment ids are decimal integers; anything else names no experiment. */
+function numericIds(ids: string[]): number[] {
+  return [...new Set(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number))];
 }
