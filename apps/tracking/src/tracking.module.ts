@@ -7,6 +7,8 @@ import { MetricsAjaxController, MetricsController } from './metrics/metrics.cont
 import { MetricsService } from './metrics/metrics.service';
 import { RunSearchAjaxController, RunSearchController } from './runs/run-search.controller';
 import { RunSearchService } from './runs/run-search.service';
+import { RunsController } from './runs/runs.controller';
+import { RunsService } from './runs/runs.service';
 import { TrackingOptions } from './tracking-options';
 
 export { TrackingOptions } from './tracking-options';
@@ -23,6 +25,7 @@ export class TrackingModule {
       controllers: [
         ExperimentsController,
         LoggedModelsController,
+        RunsController,
         RunSearchController,
         RunSearchAjaxController,
         MetricsController,
@@ -32,6 +35,7 @@ export class TrackingModule {
         { provide: TrackingOptions, useValue: options },
         ExperimentsService,
         LoggedModelsService,
+        RunsService,
         RunSearchService,
         MetricsService,
       ],

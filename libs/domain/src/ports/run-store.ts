@@ -9,6 +9,8 @@ import {
   RunStatus,
   ViewType,
 } from '../entities';
+import { MlflowError } from '../errors';
+import { pythonRepr } from '../rules';
 import { FilterClause, OrderByClause } from '../search/search-types';
 
 export interface CreateRunInput {
@@ -28,11 +30,50 @@ export interface UpdateRunInput {
   runName?: string;
 }
 
-/** A validated log-batch (limits, key rules and truncation already applied by the service). */
+/**
+ * A validated log-batch (limits, key rules, truncation, unique param keys and last-wins tags
+ * already applied by the service). Metric values may be NaN or ±Infinity; the store keeps ±Infinity
+ * as ±Number.MAX_VALUE.
+ */
 export interface LogBatchInput {
   metrics: Metric[];
   params: KeyValue[];
   tags: KeyValue[];
+}
+
+export interface ParamChange {
+  key: string;
+  oldValue: string;
+  newValue: string;
+}
+
+/**
+ * INVALID_PARAMETER_VALUE for a param logged again with a different value. The message is MLflow's
+ * log-batch wording; `singleParamError()` gives its log-parameter wording.
+ */
+export class ParamValueChangedError extends MlflowError {
+  constructor(
+    readonly runId: string,
+    readonly changes: ParamChange[],
+  ) {
+    const list = changes
+      .map(
+        (c) =>
+          `{'key': ${pythonRepr(c.key)}, 'old_value': ${pythonRepr(c.oldValue)}, 'new_value': ${pythonRepr(c.newValue)}}`,
+      )
+      .join(', ');
+    super(
+      'INVALID_PARAMETER_VALUE',
+      `Changing param values is not allowed. Params were already logged='[${list}]' for run ID='${runId}'.`,
+    );
+  }
+
+  singleParamError(): MlflowError {
+    const [change] = this.changes;
+    return MlflowError.invalidParameterValue(
+      `Changing param values is not allowed. Param with key='${change.key}' was already logged with value='${change.oldValue}' for run ID='${this.runId}'. Attempted logging new value '${change.newValue}'.`,
+    );
+  }
 }
 
 export interface SearchRunsQuery {
@@ -71,51 +112,64 @@ export interface DatasetSummary {
 /**
  * Persistence of runs (FLOps training rounds) and what is logged to them.
  * "Not found" is RESOURCE_DOES_NOT_EXIST "Run with id=<id> not found". Writes to a run that is not
- * active are INVALID_PARAMETER_VALUE "The run <id> must be in the 'active' state. Current state is
- * deleted.". Every write is idempotent under client retries.
+ * active (update, log-batch, delete-tag, log-model, inputs, outputs) are INVALID_PARAMETER_VALUE
+ * "The run <id> must be in the 'active' state. Current state is deleted.". Every write except
+ * createRun is idempotent under client retries, and each is one transaction.
  */
 export abstract class RunStore {
   /**
    * The experiment must exist and be active (INVALID_PARAMETER_VALUE "The experiment <id> must be
-   * in the 'active' state. Current state is deleted."; RESOURCE_DOES_NOT_EXIST when missing).
-   * The store generates the run id and artifact URI `<experiment artifact location>/<id>/artifacts`.
+   * in the 'active' state. Current state is deleted."; RESOURCE_DOES_NOT_EXIST "No Experiment with
+   * id=<id> exists" when missing). The store generates the run id (32 lowercase hex digits) and the
+   * artifact URI `<experiment artifact location>/<id>/artifacts`. The returned run carries the
+   * tags in the order given (MLflow's create response), not sorted.
    */
   abstract createRun(input: CreateRunInput): Promise<Run>;
 
-  /** Active or deleted run with latest metrics, params, tags, inputs and outputs. */
+  /** Active or deleted run with latest metrics, params and tags (each sorted by key), inputs and outputs. */
   abstract getRun(runId: string): Promise<Run>;
 
   /** Run info only (cheap); active or deleted. */
   abstract getRunInfo(runId: string): Promise<RunInfo>;
 
+  /** Applies only the fields given (the run must be active) and returns the updated info. */
   abstract updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo>;
 
-  /** Soft delete; deleting a deleted run is fine. */
+  /** Soft delete (`deleted_time` set once); deleting a deleted run is fine. */
   abstract deleteRun(runId: string): Promise<void>;
 
   /** Back to active; restoring an active run is fine. */
   abstract restoreRun(runId: string): Promise<void>;
 
   /**
-   * One transaction: params (write-once: a different value for a logged key is
-   * INVALID_PARAMETER_VALUE with MLflow's message, nothing written), tags (upsert, last wins,
-   * mlflow.runName renames the run), metrics (identical points ignored) and the latest-metrics
-   * upsert (greatest (step, timestamp, value) wins, whatever the arrival order).
+   * One transaction, all or nothing: params (write-once: the same value again is a no-op, a
+   * different one is a `ParamValueChangedError` and nothing is written), metrics (identical points
+   * ignored; points with a `modelId` are also recorded for that logged model), the latest-metrics
+   * upsert (greatest (step, timestamp, value) wins, NaN counting as the smallest value, whatever
+   * the arrival order) and tags (upsert; mlflow.runName renames the run).
    */
   abstract logBatch(runId: string, batch: LogBatchInput): Promise<void>;
 
   /** RESOURCE_DOES_NOT_EXIST "No tag with name: <k> in run with id <id>" when absent. */
   abstract deleteTag(runId: string, key: string): Promise<void>;
 
-  /** Appends a model dict to the mlflow.log-model.history tag (a JSON list). */
+  /**
+   * Appends a model dict to the mlflow.log-model.history tag, a JSON list written as Python's
+   * `json.dumps` writes it (read-modify-write in one transaction).
+   */
   abstract appendLoggedModelHistory(
     runId: string,
     modelJson: Record<string, unknown>,
   ): Promise<void>;
 
-  /** Datasets de-duplicated per experiment by (name, digest); model inputs by model id. */
+  /**
+   * Datasets de-duplicated per experiment by (name, digest): the first logged copy is kept as is.
+   * A dataset already linked to the run keeps the input tags it was first logged with. Model
+   * inputs are de-duplicated by model id.
+   */
   abstract logInputs(runId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void>;
 
+  /** Links logged models to the run; a model already linked keeps its first step. */
   abstract logOutputs(runId: string, models: ModelOutput[]): Promise<void>;
 
   /** One page of runs, each with its data, inputs and outputs (no N+1), plus whether more follow. */

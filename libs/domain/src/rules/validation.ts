@@ -60,7 +60,8 @@ function invalidValueMessage(path: string, value: string, message: string): stri
 /** Python's `posixpath.normpath`. */
 function posixNormpath(path: string): string {
   if (path === '') return '.';
-  const leadingSlashes = path.startsWith('//') && !path.startsWith('///') ? 2 : path.startsWith('/') ? 1 : 0;
+  const leadingSlashes =
+    path.startsWith('//') && !path.startsWith('///') ? 2 : path.startsWith('/') ? 1 : 0;
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;

@@ -1,66 +1,238 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
+  KeyValue,
+  latestPerKey,
+  LOG_MODEL_HISTORY_TAG,
   LogBatchInput,
   Metric,
   MetricHistoryBulkIntervalQuery,
   MetricHistoryQuery,
   MlflowError,
   ModelOutput,
+  ParamChange,
+  ParamValueChangedError,
   Run,
+  RUN_NAME_TAG,
   RunInfo,
   RunMetric,
   RunStore,
   SearchRunsQuery,
+  storableMetricValue,
   UpdateRunInput,
 } from '@app/domain';
-import { SqlExecutor } from '../sql-executor';
+import { SqlDialect, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
+import { joinArtifactRoot } from './artifact-locations';
 import {
   getMetricHistory,
   getMetricHistoryBulk,
   getMetricHistoryBulkInterval,
 } from './metric-history';
+import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
 import { searchDatasets, searchRuns } from './run-search';
+import {
+  chunk,
+  insertIgnore,
+  num,
+  placeholders,
+  q,
+  rowPlaceholders,
+  str,
+  upsertSuffix,
+} from './sql-helpers';
+
+/** Rows per multi-row statement: ≤ 9 × 500 placeholders, far below both dialects' limits. */
+const ROWS_PER_STATEMENT = 500;
+
+interface RunRef {
+  pk: number;
+  experimentId: number;
+  lifecycleStage: string;
+}
+
+/** A metric point as stored (±Infinity already clamped): NaN as value 0 with is_nan = 1. */
+interface MetricRow {
+  metric: Metric;
+  value: number;
+  isNan: number;
+}
 
 export class SqlRunStore extends RunStore {
   constructor(private readonly sql: SqlExecutor) {
     super();
   }
 
-  createRun(_input: CreateRunInput): Promise<Run> {
-    return Promise.reject(MlflowError.notImplemented('createRun'));
+  createRun(input: CreateRunInput): Promise<Run> {
+    const runId = randomUUID().replace(/-/g, '');
+    return this.sql.transaction(async (tx) => {
+      const artifactLocation = await activeExperimentLocation(tx, input.experimentId);
+      const artifactUri = joinArtifactRoot(artifactLocation, runId, 'artifacts');
+      const { insertId } = await tx.execute(
+        'INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)',
+        [
+          runId,
+          num(input.experimentId),
+          input.runName,
+          input.userId,
+          'RUNNING',
+          input.startTime,
+          'active',
+          artifactUri,
+        ],
+      );
+      await upsertRunTags(tx, insertId, input.tags);
+      return {
+        info: {
+          runId,
+          experimentId: String(num(input.experimentId)),
+          runName: input.runName,
+          userId: input.userId,
+          status: 'RUNNING',
+          startTime: input.startTime,
+          endTime: null,
+          artifactUri,
+          lifecycleStage: 'active',
+        },
+        data: { metrics: [], params: [], tags: input.tags },
+        inputs: { datasetInputs: [], modelInputs: [] },
+        outputs: { modelOutputs: [] },
+      };
+    });
   }
-  getRun(_runId: string): Promise<Run> {
-    return Promise.reject(MlflowError.notImplemented('getRun'));
+
+  async getRun(runId: string): Promise<Run> {
+    const [run] = await hydrateRuns(this.sql, [await selectRunRow(this.sql, runId)]);
+    return run;
   }
-  getRunInfo(_runId: string): Promise<RunInfo> {
-    return Promise.reject(MlflowError.notImplemented('getRunInfo'));
+
+  async getRunInfo(runId: string): Promise<RunInfo> {
+    return (await selectRunRow(this.sql, runId)).info;
   }
-  updateRun(_runId: string, _update: UpdateRunInput): Promise<RunInfo> {
-    return Promise.reject(MlflowError.notImplemented('updateRun'));
+
+  updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo> {
+    return this.sql.transaction(async (tx) => {
+      const { pk, info } = await selectRunRow(tx, runId, forUpdate(tx.dialect));
+      if (info.lifecycleStage !== 'active') throw runNotActive(runId, info.lifecycleStage);
+      const updated: RunInfo = {
+        ...info,
+        status: update.status ?? info.status,
+        endTime: update.endTime ?? info.endTime,
+        runName: update.runName ?? info.runName,
+      };
+      await tx.execute('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?', [
+        updated.status,
+        updated.endTime,
+        updated.runName,
+        pk,
+      ]);
+      if (update.runName !== undefined) {
+        await upsertRunTags(tx, pk, [{ key: RUN_NAME_TAG, value: update.runName }]);
+      }
+      return updated;
+    });
   }
-  deleteRun(_runId: string): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('deleteRun'));
+
+  deleteRun(runId: string): Promise<void> {
+    return this.sql.transaction(async (tx) => {
+      const run = await requireRun(tx, runId);
+      // The first deletion time is kept, so a retried delete changes nothing.
+      await tx.execute(
+        'UPDATE runs SET lifecycle_stage = ?, deleted_time = COALESCE(deleted_time, ?) WHERE id = ?',
+        ['deleted', Date.now(), run.pk],
+      );
+    });
   }
-  restoreRun(_runId: string): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('restoreRun'));
+
+  restoreRun(runId: string): Promise<void> {
+    return this.sql.transaction(async (tx) => {
+      const run = await requireRun(tx, runId);
+      await tx.execute('UPDATE runs SET lifecycle_stage = ?, deleted_time = NULL WHERE id = ?', [
+        'active',
+        run.pk,
+      ]);
+    });
   }
-  logBatch(_runId: string, _batch: LogBatchInput): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('logBatch'));
+
+  logBatch(runId: string, batch: LogBatchInput): Promise<void> {
+    // Every statement writes its keys in one global order, so concurrent batches on one run take
+    // their row locks in the same order (mlflow#24923).
+    const params = [...batch.params].sort(byKey);
+    const tags = [...batch.tags].sort(byKey);
+    const points = batch.metrics.map((m) => ({ ...m, value: storableMetricValue(m.value) }));
+    const metrics = points.map(toMetricRow).sort(byMetricRow);
+    const latest = latestPerKey(points).map(toMetricRow).sort(byMetricRow);
+    return this.sql.transaction(async (tx) => {
+      const run = await requireActiveRun(tx, runId);
+      await insertParams(tx, run.pk, runId, params);
+      await insertMetrics(tx, run.pk, metrics);
+      await upsertLatestMetrics(tx, run.pk, latest);
+      await insertLoggedModelMetrics(tx, runId, metrics);
+      await upsertRunTags(tx, run.pk, tags);
+    });
   }
-  deleteTag(_runId: string, _key: string): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('deleteTag'));
+
+  deleteTag(runId: string, key: string): Promise<void> {
+    return this.sql.transaction(async (tx) => {
+      const run = await requireActiveRun(tx, runId);
+      const { affectedRows } = await tx.execute(
+        `DELETE FROM run_tags WHERE run_id = ? AND ${q('key')} = ?`,
+        [run.pk, key],
+      );
+      if (affectedRows === 0) {
+        throw MlflowError.resourceDoesNotExist(`No tag with name: ${key} in run with id ${runId}`);
+      }
+    });
   }
-  appendLoggedModelHistory(_runId: string, _modelJson: Record<string, unknown>): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('appendLoggedModelHistory'));
+
+  appendLoggedModelHistory(runId: string, modelJson: Record<string, unknown>): Promise<void> {
+    return this.sql.transaction(async (tx) => {
+      const run = await requireActiveRun(tx, runId);
+      const rows = await tx.select(
+        `SELECT ${q('value')} AS v FROM run_tags WHERE run_id = ? AND ${q('key')} = ?${forUpdate(tx.dialect)}`,
+        [run.pk, LOG_MODEL_HISTORY_TAG],
+      );
+      const history = rows.length ? parseHistory(runId, str(rows[0].v)) : [];
+      await upsertRunTags(tx, run.pk, [
+        { key: LOG_MODEL_HISTORY_TAG, value: pythonJsonDumps([...history, modelJson]) },
+      ]);
+    });
   }
-  logInputs(_runId: string, _datasets: DatasetInput[], _modelIds: string[]): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('logInputs'));
+
+  logInputs(runId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void> {
+    const unique = new Map<string, DatasetInput>();
+    for (const input of datasets) {
+      const id = datasetKey(input.dataset.name, input.dataset.digest);
+      if (!unique.has(id)) unique.set(id, input);
+    }
+    const inputs = [...unique.values()];
+    const models = [...new Set(modelIds)].sort();
+    return this.sql.transaction(async (tx) => {
+      const run = await requireActiveRun(tx, runId);
+      if (inputs.length > 0) await linkDatasets(tx, run, inputs);
+      for (const part of chunk(models, ROWS_PER_STATEMENT)) {
+        await tx.execute(
+          `${insertIgnore(tx.dialect)} run_model_inputs (run_id, model_id) VALUES ${rowPlaceholders(part.length, 2)}`,
+          part.flatMap((modelId) => [run.pk, modelId]),
+        );
+      }
+    });
   }
-  logOutputs(_runId: string, _models: ModelOutput[]): Promise<void> {
-    return Promise.reject(MlflowError.notImplemented('logOutputs'));
+
+  logOutputs(runId: string, models: ModelOutput[]): Promise<void> {
+    const sorted = [...models].sort((a, b) => compareStrings(a.modelId, b.modelId));
+    return this.sql.transaction(async (tx) => {
+      const run = await requireActiveRun(tx, runId);
+      for (const part of chunk(sorted, ROWS_PER_STATEMENT)) {
+        await tx.execute(
+          `${insertIgnore(tx.dialect)} run_model_outputs (run_id, model_id, step) VALUES ${rowPlaceholders(part.length, 3)}`,
+          part.flatMap((m) => [run.pk, m.modelId, m.step]),
+        );
+      }
+    });
   }
+
   // Read-side queries live in their own files (run-search.ts, metric-history.ts).
   searchRuns(query: SearchRunsQuery): Promise<{ items: Run[]; hasMore: boolean }> {
     return searchRuns(this.sql, query);
@@ -81,4 +253,383 @@ export class SqlRunStore extends RunStore {
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
     return searchDatasets(this.sql, experimentIds);
   }
+}
+
+/** Row lock for a read-modify-write on MySQL; SQLite transactions are serialised anyway. */
+function forUpdate(dialect: SqlDialect): string {
+  return dialect === 'mysql' ? ' FOR UPDATE' : '';
+}
+
+function runNotFound(runId: string): MlflowError {
+  return MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`);
+}
+
+function runNotActive(runId: string, stage: string): MlflowError {
+  return MlflowError.invalidParameterValue(
+    `The run ${runId} must be in the 'active' state. Current state is ${stage}.`,
+  );
+}
+
+async function selectRunRow(runner: SqlRunner, runId: string, lock = '') {
+  const rows = await runner.select(
+    `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.run_uuid = ?${lock}`,
+    [runId],
+  );
+  if (rows.length === 0) throw runNotFound(runId);
+  return toRunRow(rows[0]);
+}
+
+async function requireRun(runner: SqlRunner, runId: string): Promise<RunRef> {
+  const rows = await runner.select(
+    'SELECT id, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?',
+    [runId],
+  );
+  if (rows.length === 0) throw runNotFound(runId);
+  return {
+    pk: num(rows[0].id),
+    experimentId: num(rows[0].experiment_id),
+    lifecycleStage: str(rows[0].lifecycle_stage),
+  };
+}
+
+async function requireActiveRun(runner: SqlRunner, runId: string): Promise<RunRef> {
+  const run = await requireRun(runner, runId);
+  if (run.lifecycleStage !== 'active') throw runNotActive(runId, run.lifecycleStage);
+  return run;
+}
+
+/**
+ * The artifact location of an active experiment. The row is share-locked on MySQL so that a
+ * concurrent experiment delete, which marks all its runs deleted, waits for the new run.
+ */
+async function activeExperimentLocation(tx: SqlRunner, experimentId: string): Promise<string> {
+  const rows = /^\d{1,18}$/.test(experimentId)
+    ? await tx.select(
+        `SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?${tx.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''}`,
+        [num(experimentId)],
+      )
+    : [];
+  if (rows.length === 0) {
+    throw MlflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
+  }
+  const stage = str(rows[0].lifecycle_stage);
+  if (stage !== 'active') {
+    throw MlflowError.invalidParameterValue(
+      `The experiment ${experimentId} must be in the 'active' state. Current state is ${stage}.`,
+    );
+  }
+  return str(rows[0].artifact_location);
+}
+
+async function upsertRunTags(tx: SqlRunner, runPk: number, tags: KeyValue[]): Promise<void> {
+  for (const part of chunk(tags, ROWS_PER_STATEMENT)) {
+    await tx.execute(
+      `INSERT INTO run_tags (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 3)} ${upsertSuffix(tx.dialect, ['run_id', 'key'], ['value'])}`,
+      part.flatMap((t) => [runPk, t.key, t.value]),
+    );
+  }
+  const runName = tags.find((t) => t.key === RUN_NAME_TAG);
+  if (runName) {
+    await tx.execute('UPDATE runs SET name = ? WHERE id = ?', [runName.value, runPk]);
+  }
+}
+
+/**
+ * Write-once params: every changed value is refused before anything is written. INSERT IGNORE
+ * covers a concurrent request logging the same key first; a locking re-read then compares with
+ * the value that won.
+ */
+async function insertParams(
+  tx: SqlRunner,
+  runPk: number,
+  runId: string,
+  params: KeyValue[],
+): Promise<void> {
+  if (params.length === 0) return;
+  const existing = await loadParams(tx, runPk, params, '');
+  assertUnchanged(runId, params, existing);
+  const fresh = params.filter((p) => !existing.has(p.key));
+  if (fresh.length === 0) return;
+  const { affectedRows } = await tx.execute(
+    `${insertIgnore(tx.dialect)} params (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(fresh.length, 3)}`,
+    fresh.flatMap((p) => [runPk, p.key, p.value]),
+  );
+  if (affectedRows < fresh.length) {
+    const lock = tx.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+    assertUnchanged(runId, fresh, await loadParams(tx, runPk, fresh, lock));
+  }
+}
+
+async function loadParams(
+  tx: SqlRunner,
+  runPk: number,
+  params: KeyValue[],
+  lock: string,
+): Promise<Map<string, string>> {
+  const rows = await tx.select(
+    `SELECT ${q('key')} AS k, ${q('value')} AS v FROM params WHERE run_id = ? AND ${q('key')} IN (${placeholders(params.length)})${lock}`,
+    [runPk, ...params.map((p) => p.key)],
+  );
+  return new Map(rows.map((r) => [str(r.k), str(r.v)]));
+}
+
+function assertUnchanged(runId: string, params: KeyValue[], logged: Map<string, string>): void {
+  const changes: ParamChange[] = [];
+  for (const p of params) {
+    const oldValue = logged.get(p.key);
+    if (oldValue !== undefined && oldValue !== p.value) {
+      changes.push({ key: p.key, oldValue, newValue: p.value });
+    }
+  }
+  if (changes.length > 0) throw new ParamValueChangedError(runId, changes);
+}
+
+function toMetricRow(metric: Metric): MetricRow {
+  const isNan = Number.isNaN(metric.value);
+  return { metric, value: isNan ? 0 : metric.value, isNan: isNan ? 1 : 0 };
+}
+
+/** Identical points (the whole primary key) are skipped: retried batches add nothing. */
+async function insertMetrics(tx: SqlRunner, runPk: number, metrics: MetricRow[]): Promise<void> {
+  for (const part of chunk(metrics, ROWS_PER_STATEMENT)) {
+    const values: SqlValue[] = [];
+    for (const { metric, value, isNan } of part) {
+      values.push(
+        runPk,
+        metric.key,
+        metric.timestamp,
+        metric.step,
+        value,
+        isNan,
+        metric.modelId ?? null,
+        metric.datasetName ?? null,
+        metric.datasetDigest ?? null,
+      );
+    }
+    await tx.execute(
+      `${insertIgnore(tx.dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
+      values,
+    );
+  }
+}
+
+/**
+ * One upsert per chunk that replaces a key's latest point only when the new one is later by
+ * (step, timestamp, value), NaN counting as the smallest value.
+ */
+async function upsertLatestMetrics(
+  tx: SqlRunner,
+  runPk: number,
+  latest: MetricRow[],
+): Promise<void> {
+  const columns = [q('value'), 'is_nan', q('timestamp'), 'step'];
+  for (const part of chunk(latest, ROWS_PER_STATEMENT)) {
+    const values = part.flatMap(({ metric, value, isNan }) => [
+      runPk,
+      metric.key,
+      value,
+      isNan,
+      metric.timestamp,
+      metric.step,
+    ]);
+    await tx.execute(
+      `INSERT INTO latest_metrics (run_id, ${q('key')}, ${columns.join(', ')}) VALUES ${rowPlaceholders(part.length, 6)} ${latestUpsertSuffix(tx.dialect, columns)}`,
+      values,
+    );
+  }
+}
+
+function latestUpsertSuffix(dialect: SqlDialect, columns: string[]): string {
+  const [value, isNan, timestamp, step] = columns;
+  if (dialect === 'mysql') {
+    const newer = (c: string) => `VALUES(${c})`;
+    const later = laterThan(newer, (c) => c, value, isNan, timestamp, step);
+    // MySQL assigns left to right and later conditions see earlier assignments. The condition
+    // only looks at value/is_nan when step and timestamp are equal, and step/timestamp are
+    // assigned last, so every assignment still decides on the old row.
+    return `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = IF(${later}, ${newer(c)}, ${c})`).join(', ')}`;
+  }
+  const later = laterThan(
+    (c) => `excluded.${c}`,
+    (c) => `latest_metrics.${c}`,
+    value,
+    isNan,
+    timestamp,
+    step,
+  );
+  return `ON CONFLICT (run_id, ${q('key')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ${later}`;
+}
+
+function laterThan(
+  next: (column: string) => string,
+  old: (column: string) => string,
+  value: string,
+  isNan: string,
+  timestamp: string,
+  step: string,
+): string {
+  const laterValue = `(${next(isNan)} = 0 AND (${old(isNan)} = 1 OR ${next(value)} > ${old(value)}))`;
+  const laterTimestamp = `(${next(timestamp)} > ${old(timestamp)} OR (${next(timestamp)} = ${old(timestamp)} AND ${laterValue}))`;
+  return `(${next(step)} > ${old(step)} OR (${next(step)} = ${old(step)} AND ${laterTimestamp}))`;
+}
+
+/** MLflow 3.x: points logged with a model id are also the logged model's metrics. */
+async function insertLoggedModelMetrics(
+  tx: SqlRunner,
+  runId: string,
+  metrics: MetricRow[],
+): Promise<void> {
+  const modelMetrics = metrics.filter((m) => m.metric.modelId);
+  for (const part of chunk(modelMetrics, ROWS_PER_STATEMENT)) {
+    const values: SqlValue[] = [];
+    for (const { metric, value, isNan } of part) {
+      values.push(
+        metric.modelId ?? null,
+        metric.key,
+        metric.timestamp,
+        metric.step,
+        value,
+        isNan,
+        runId,
+        metric.datasetName ?? null,
+        metric.datasetDigest ?? null,
+      );
+    }
+    await tx.execute(
+      `${insertIgnore(tx.dialect)} logged_model_metrics (model_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, run_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
+      values,
+    );
+  }
+}
+
+/**
+ * Datasets are shared per experiment by (name, digest): existing ones are reused unchanged. Only
+ * links the run does not have yet are added, each with the input tags it arrived with (MLflow's
+ * `_log_inputs_impl`).
+ */
+async function linkDatasets(tx: SqlRunner, run: RunRef, inputs: DatasetInput[]): Promise<void> {
+  for (const part of chunk(inputs, ROWS_PER_STATEMENT)) {
+    await tx.execute(
+      `${insertIgnore(tx.dialect)} datasets (experiment_id, name, digest, source_type, source, dataset_schema, profile) VALUES ${rowPlaceholders(part.length, 7)}`,
+      part.flatMap(({ dataset: d }) => [
+        run.experimentId,
+        d.name,
+        d.digest,
+        d.sourceType,
+        d.source,
+        d.schema ?? null,
+        d.profile ?? null,
+      ]),
+    );
+  }
+  const ids = new Map<string, number>();
+  for (const part of chunk(inputs, ROWS_PER_STATEMENT)) {
+    const rows = await tx.select(
+      `SELECT dataset_id, name, digest FROM datasets WHERE experiment_id = ? AND (${part.map(() => '(name = ? AND digest = ?)').join(' OR ')})`,
+      [run.experimentId, ...part.flatMap(({ dataset: d }) => [d.name, d.digest])],
+    );
+    for (const row of rows) {
+      ids.set(datasetKey(str(row.name), str(row.digest)), num(row.dataset_id));
+    }
+  }
+  const wanted = inputs
+    .map((input) => ({
+      input,
+      datasetId: ids.get(datasetKey(input.dataset.name, input.dataset.digest)),
+    }))
+    .filter(
+      (link): link is { input: DatasetInput; datasetId: number } => link.datasetId !== undefined,
+    )
+    .sort((a, b) => a.datasetId - b.datasetId);
+  if (wanted.length === 0) return;
+  const linkedRows = await tx.select(
+    `SELECT dataset_id FROM run_dataset_inputs WHERE run_id = ? AND dataset_id IN (${placeholders(wanted.length)})`,
+    [run.pk, ...wanted.map((w) => w.datasetId)],
+  );
+  const linked = new Set(linkedRows.map((r) => num(r.dataset_id)));
+  const fresh = wanted.filter((w) => !linked.has(w.datasetId));
+  for (const part of chunk(fresh, ROWS_PER_STATEMENT)) {
+    await tx.execute(
+      `${insertIgnore(tx.dialect)} run_dataset_inputs (run_id, dataset_id) VALUES ${rowPlaceholders(part.length, 2)}`,
+      part.flatMap((w) => [run.pk, w.datasetId]),
+    );
+  }
+  const tags = fresh.flatMap((w) =>
+    dedupeTags(w.input.tags).map((t) => [run.pk, w.datasetId, t.key, t.value] as SqlValue[]),
+  );
+  for (const part of chunk(tags, ROWS_PER_STATEMENT)) {
+    await tx.execute(
+      `${insertIgnore(tx.dialect)} run_dataset_input_tags (run_id, dataset_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 4)}`,
+      part.flat(),
+    );
+  }
+}
+
+function dedupeTags(tags: KeyValue[]): KeyValue[] {
+  const first = new Map<string, KeyValue>();
+  for (const tag of tags) if (!first.has(tag.key)) first.set(tag.key, tag);
+  return [...first.values()].sort(byKey);
+}
+
+function datasetKey(name: string, digest: string): string {
+  return `${name}\u0000${digest}`;
+}
+
+function parseHistory(runId: string, value: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw MlflowError.invalidParameterValue(
+    `The tag '${LOG_MODEL_HISTORY_TAG}' of run ${runId} is not a JSON list, so no model can be appended to it.`,
+  );
+}
+
+/**
+ * Python's `json.dumps` (", " and ": " separators, non-ASCII escaped), which is how MLflow writes
+ * the log-model history tag and how clients expect to read it.
+ */
+function pythonJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') {
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  }
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined,
+    );
+    return `{${entries.map(([k, v]) => `${pythonJsonDumps(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+  }
+  return 'null';
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return compareStrings(a.key, b.key);
+}
+
+/** Primary-key order of `metrics`: key, timestamp, step, value, is_nan. */
+function byMetricRow(a: MetricRow, b: MetricRow): number {
+  return (
+    compareStrings(a.metric.key, b.metric.key) ||
+    a.metric.timestamp - b.metric.timestamp ||
+    a.metric.step - b.metric.step ||
+    a.value - b.value ||
+    a.isNan - b.isNan
+  );
 }
