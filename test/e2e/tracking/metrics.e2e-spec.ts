@@ -155,6 +155,11 @@ describe.each(BACKENDS)('metric history on %s', (backend) => {
       );
       expect(rest.body.metrics).toHaveLength(7);
       expect(rest.body.next_page_token).toBeUndefined();
+      const restWhole = await get(
+        `metrics/get-history?run_id=${run2}&metric_key=acc&page_token=${encodeURIComponent(partial.body.next_page_token)}`,
+      );
+      expect(restWhole.body.metrics.map((m: PointJson) => m.step)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+      expect(restWhole.body.next_page_token).toBeUndefined();
     });
 
     it('orders by (timestamp, step, value)', async () => {

@@ -482,6 +482,12 @@ describe.each(BACKENDS)('runs/search on %s', (backend) => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({});
     }
+    const tooMany = await post('runs/search', {
+      experiment_ids: Array.from({ length: 30001 }, (_, i) => String(i)),
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(tooMany.body.message).toMatch(/^The search is too large/);
   });
 
   it('rejects bad input with MLflow messages before touching the store', async () => {

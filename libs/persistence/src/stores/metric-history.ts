@@ -30,14 +30,20 @@ export async function getMetricHistory(
     page = ` LIMIT ${sql.dialect === 'mysql' ? '18446744073709551615' : '-1'} OFFSET ?`;
     params.push(query.offset);
   }
+  // The key is not selected back: on long histories every column read costs (100k rows).
   const rows = await sql.select(
-    `SELECT ${POINT_COLUMNS} FROM metrics m` +
+    `SELECT m.${q('value')} AS value, m.${q('timestamp')} AS timestamp, m.step, m.is_nan FROM metrics m` +
       ` WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?) AND m.${q('key')} = ?` +
       ` ORDER BY m.${q('timestamp')}, m.step, m.${q('value')}${page}`,
     params,
   );
   const hasMore = paged && rows.length > query.maxResults!;
-  const items = (hasMore ? rows.slice(0, query.maxResults) : rows).map(toMetric);
+  const items = (hasMore ? rows.slice(0, query.maxResults) : rows).map((row): Metric => ({
+    key: query.metricKey,
+    value: num(row.is_nan) ? NaN : num(row.value),
+    timestamp: num(row.timestamp),
+    step: num(row.step),
+  }));
   return { items, hasMore };
 }
 

@@ -3,6 +3,7 @@ import {
   DatasetSummary,
   FilterClause,
   lifecycleStagesFor,
+  MlflowError,
   OrderByClause,
   Run,
   SearchRunsQuery,
@@ -11,6 +12,12 @@ import { SqlRunner, SqlValue } from '../sql-executor';
 import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
 import { comparisonSql, unsupported } from './search-sql';
 import { num, placeholders, q, str } from './sql-helpers';
+
+/**
+ * Most values one search may bind: SQLite refuses statements with more than 32,766 parameters,
+ * and a refusal must be a 400, not a driver error.
+ */
+const MAX_BOUND_VALUES = 30_000;
 
 /** Filterable run attributes and their columns (canonical keys from the filter parser). */
 const ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
@@ -238,12 +245,13 @@ export async function searchRuns(
   const statement =
     `SELECT ${RUN_COLUMNS} FROM (${inner}) page JOIN runs r ON r.id = page.id` +
     orderBy(keys.map((k) => `page.${k.alias} ${k.direction}`));
-  const rows = await sql.select(statement, [
-    ...builder.joinParams,
-    ...builder.whereParams,
-    query.maxResults,
-    query.offset,
-  ]);
+  const params = [...builder.joinParams, ...builder.whereParams, query.maxResults, query.offset];
+  if (params.length > MAX_BOUND_VALUES) {
+    throw MlflowError.invalidParameterValue(
+      `The search is too large: its experiment ids and filter values come to ${params.length} values, more than ${MAX_BOUND_VALUES}.`,
+    );
+  }
+  const rows = await sql.select(statement, params);
   const items = await hydrateRuns(sql, rows.map(toRunRow));
   return { items, hasMore: rows.length === query.maxResults };
 }
