@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -15,6 +15,7 @@ export interface StreamingRoutes {
 
 const ARTIFACT_UPLOAD = /^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//;
 const UI_UPLOAD = /^\/ajax-api\/2\.0\/mlflow\/upload-artifact(\?|$)/;
+const ARTIFACT_ROUTE = /^\/(ajax-)?api\/2\.0\/mlflow-artifacts\//;
 
 export const DEFAULT_STREAMING_ROUTES: StreamingRoutes = {
   isStreamingUpload: (method, url) =>
@@ -26,6 +27,19 @@ export function createFastifyAdapter(): FastifyAdapter {
     bodyLimit: MAX_JSON_BODY_BYTES,
     // Artifact paths can be long; MLflow accepts them.
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false },
+    // A URL whose percent-encoding is not UTF-8 (`%c0%ae`) fails before routing, so before the
+    // exception filter: answer it in MLflow's shape, without echoing the URL.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .status(400)
+        .header('Content-Type', 'application/json')
+        .send(
+          JSON.stringify({
+            error_code: 'INVALID_PARAMETER_VALUE',
+            message: ARTIFACT_ROUTE.test(request.url) ? 'Invalid path' : 'Invalid URL.',
+          }),
+        );
+    },
   });
 }
 

@@ -10,3 +10,5 @@ export * from './health.controller';
 export * from './config';
 export * from './mlflow-http.module';
 export * from './routes';
+export * from './artifact-download';
+export * from './dto/file-info.dto';

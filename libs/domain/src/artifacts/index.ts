@@ -1,1 +1,2 @@
 export * from './artifact-path';
+export * from './artifact-uri';
