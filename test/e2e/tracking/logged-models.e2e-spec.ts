@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { SqlExecutor } from '@app/persistence';
 import { BACKENDS } from '../../support/backends';
 import { createTestApp, TestApp } from '../../support/test-app';
@@ -46,44 +45,38 @@ describe.each(BACKENDS)('logged models (MLflow 3.x) on %s', (backend) => {
     return res.body.experiment_id as string;
   }
 
-  // runs/create, runs/outputs and log-batch belong to the runs service; until they land, their
-  // effect on the store is written directly.
   async function createRun(experimentId: string): Promise<string> {
-    const runId = randomBytes(16).toString('hex');
-    await sql.execute(
-      'INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        runId,
-        Number(experimentId),
-        'bold-fox-123',
-        'flops',
-        'RUNNING',
-        Date.now(),
-        null,
-        null,
-        'active',
-        `mlflow-artifacts:/${experimentId}/${runId}/artifacts`,
+    const res = await post('runs/create', {
+      experiment_id: experimentId,
+      user_id: 'flops',
+      start_time: Date.now(),
+      tags: [
+        { key: 'mlflow.user', value: 'flops' },
+        { key: 'mlflow.source.name', value: 'train.py' },
+        { key: 'mlflow.source.type', value: 'LOCAL' },
       ],
-    );
-    return runId;
+    });
+    expect(res.status).toBe(200);
+    return res.body.run.info.run_id as string;
   }
 
+  /** What the 3.x client sends: the points re-logged through runs/log-batch with a model_id. */
   async function logModelMetrics(modelId: string, points: MetricRow[]): Promise<void> {
-    for (const p of points) {
-      await sql.execute(
-        'INSERT INTO logged_model_metrics (model_id, `key`, `timestamp`, step, `value`, is_nan, run_id, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          modelId,
-          p.key,
-          p.timestamp,
-          p.step,
-          Number.isNaN(p.value) ? 0 : p.value,
-          Number.isNaN(p.value),
-          p.runId,
-          p.dataset?.[0] ?? null,
-          p.dataset?.[1] ?? null,
-        ],
-      );
+    for (const runId of new Set(points.map((p) => p.runId))) {
+      const res = await post('runs/log-batch', {
+        run_id: runId,
+        metrics: points
+          .filter((p) => p.runId === runId)
+          .map((p) => ({
+            key: p.key,
+            value: Number.isNaN(p.value) ? 'NaN' : p.value,
+            timestamp: p.timestamp,
+            step: p.step,
+            model_id: modelId,
+            ...(p.dataset ? { dataset_name: p.dataset[0], dataset_digest: p.dataset[1] } : {}),
+          })),
+      });
+      expect(res.status).toBe(200);
     }
   }
 
@@ -112,6 +105,22 @@ describe.each(BACKENDS)('logged models (MLflow 3.x) on %s', (backend) => {
       { key: 'mlflow.user', value: 'flops' },
       { key: 'mlflow.model.isExternal', value: 'true' },
     ];
+
+    const trained = await post('runs/log-batch', {
+      run_id: runId,
+      metrics: [{ key: 'accuracy', value: 0.91, timestamp: 1732600000000, step: 3 }],
+    });
+    expect(trained.status).toBe(200);
+    const run = await t.http.get(api(`runs/get?run_id=${runId}&run_uuid=${runId}`));
+    expect(run.status).toBe(200);
+    for (const metric of run.body.run.data.metrics as { key: string }[]) {
+      const history = await t.http.get(
+        api(
+          `metrics/get-history?run_uuid=${runId}&run_id=${runId}&metric_key=${metric.key}&max_results=25000`,
+        ),
+      );
+      expect(history.status).toBe(200);
+    }
 
     const created = await post('logged-models', {
       experiment_id: experimentId,
@@ -156,10 +165,11 @@ describe.each(BACKENDS)('logged models (MLflow 3.x) on %s', (backend) => {
     expect(rest.status).toBe(200);
     expect(rest.body).toEqual({});
 
-    await sql.execute(
-      'INSERT INTO run_model_outputs (run_id, model_id, step) SELECT id, ?, ? FROM runs WHERE run_uuid = ?',
-      [modelId, 3, runId],
-    );
+    const outputs = await post('runs/outputs', {
+      run_id: runId,
+      models: [{ model_id: modelId, step: 3 }],
+    });
+    expect(outputs.status).toBe(200);
     await logModelMetrics(modelId, [
       { key: 'accuracy', value: 0.91, timestamp: 1732600000000, step: 3, runId },
       {
@@ -223,6 +233,9 @@ describe.each(BACKENDS)('logged models (MLflow 3.x) on %s', (backend) => {
       'model_id',
       'run_id',
     ]);
+
+    const runAfter = await t.http.get(api(`runs/get?run_id=${runId}`));
+    expect(runAfter.body.run.outputs).toEqual({ model_outputs: [{ model_id: modelId, step: 3 }] });
 
     // Resolving runs:/<run_id>/model: search by name, then match source_run_id client-side.
     const found = await post('logged-models/search', {
