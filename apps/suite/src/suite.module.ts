@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
+import { ModelRegistryModule } from '@app/model-registry';
 import { TrackingModule } from '@app/tracking';
 import { SuiteEnv } from './config/env';
 
@@ -23,6 +24,9 @@ export class SuiteModule {
         }),
         TrackingModule.register({
           truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+        }),
+        ModelRegistryModule.register({
+          modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
         }),
       ],
     };

@@ -6,7 +6,7 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ExperimentStore, LoggedModelStore, RunStore } from '@app/domain';
+import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 import { redactUri } from './backend-store-uri';
@@ -15,6 +15,7 @@ import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
+import { SqlModelRegistryStore } from './stores/sql-model-registry-store';
 import { SqlRunStore } from './stores/sql-run-store';
 
 export interface PersistenceOptions {
@@ -110,6 +111,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlLoggedModelStore(sql),
         },
+        {
+          provide: ModelRegistryStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlModelRegistryStore(sql),
+        },
       ],
       exports: [
         DataSource,
@@ -118,6 +124,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         ExperimentStore,
         RunStore,
         LoggedModelStore,
+        ModelRegistryStore,
       ],
     };
   }

@@ -2,3 +2,4 @@ export * from './limits';
 export * from './validation';
 export * from './metrics';
 export * from './run-names';
+export * from './registry';

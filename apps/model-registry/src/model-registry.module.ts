@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ModelSourceResolver } from './model-versions/model-source-resolver';
+import { ModelVersionsController } from './model-versions/model-versions.controller';
+import { ModelVersionsService } from './model-versions/model-versions.service';
+import { ModelRegistryOptions } from './model-registry-options';
+import { RegisteredModelsController } from './registered-models/registered-models.controller';
+import { RegisteredModelsService } from './registered-models/registered-models.service';
+
+export { ModelRegistryOptions } from './model-registry-options';
+
+export interface ModelRegistryModuleOptions {
+  /** MODEL_VERSION_SOURCE_REGEX: new model version sources must match it. */
+  modelVersionSourceRegex?: string;
+}
+
+/**
+ * The MLflow model registry: registered models, model versions, stages and aliases. Needs the
+ * ModelRegistryStore port bound (PersistenceModule) by the app that mounts it.
+ */
+@Module({})
+export class ModelRegistryModule {
+  static register(options: ModelRegistryModuleOptions = {}): DynamicModule {
+    const registryOptions: ModelRegistryOptions = {
+      modelVersionSourceRegex: compileSourceRegex(options.modelVersionSourceRegex),
+    };
+    return {
+      module: ModelRegistryModule,
+      controllers: [RegisteredModelsController, ModelVersionsController],
+      providers: [
+        { provide: ModelRegistryOptions, useValue: registryOptions },
+        RegisteredModelsService,
+        ModelVersionsService,
+        ModelSourceResolver,
+      ],
+    };
+  }
+}
+
+function compileSourceRegex(pattern: string | undefined): RegExp | null {
+  if (pattern === undefined || pattern === '') return null;
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new Error(
+      `Invalid configuration:\n  - MODEL_VERSION_SOURCE_REGEX: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import {
+  canonicalStage,
+  decodePageToken,
+  encodePageToken,
+  KeyValue,
+  lastValuePerKey,
+  LIMITS,
+  ModelRegistryStore,
+  ModelVersion,
+  Page,
+  parseOrderBy,
+  parseSearchFilter,
+  requireModelVersionNumber,
+  scopePrompts,
+  validateArchiveTarget,
+  validateKey,
+  validateRegisteredModelName,
+  validateRegistryTag,
+  validateRegistryText,
+} from '@app/domain';
+import { ModelSourceResolver } from './model-source-resolver';
+
+export interface CreateModelVersionParams {
+  name: string;
+  source: string;
+  runId?: string;
+  runLink?: string;
+  description?: string;
+  modelId?: string;
+  tags: KeyValue[];
+}
+
+export interface SearchModelVersionsParams {
+  filter?: string;
+  maxResults?: number;
+  orderBy?: string[];
+  pageToken?: string;
+}
+
+/** Model versions: MLflow's rules on top of the ModelRegistryStore port. */
+@Injectable()
+export class ModelVersionsService {
+  constructor(
+    private readonly store: ModelRegistryStore,
+    private readonly sources: ModelSourceResolver,
+  ) {}
+
+  /** Absent strings are `''`, as the proto reads them: `run_id` and `run_link` come back as `""`. */
+  async create(params: CreateModelVersionParams): Promise<ModelVersion> {
+    const request = {
+      source: params.source,
+      runId: params.runId ?? '',
+      modelId: params.modelId ?? '',
+    };
+    const source = this.sources.parse(request);
+    validateRegisteredModelName(params.name);
+    const tags = lastValuePerKey(params.tags);
+    tags.forEach(validateRegistryTag);
+    validateRegistryText('description', params.description ?? '');
+    validateRegistryText('run_link', params.runLink ?? '');
+    const resolved = await this.sources.resolve(request, source);
+    return this.store.createModelVersion({
+      name: params.name,
+      source: params.source,
+      storageLocation: resolved.storageLocation,
+      runId: resolved.runId,
+      runLink: params.runLink ?? '',
+      description: params.description ?? '',
+      tags,
+      modelId: resolved.modelId,
+      userId: null,
+    });
+  }
+
+  get(name: string, version: string): Promise<ModelVersion> {
+    return this.store.getModelVersion(name, requireModelVersionNumber(name, version));
+  }
+
+  update(name: string, version: string, description: string | undefined): Promise<ModelVersion> {
+    validateRegistryText('description', description ?? '');
+    return this.store.updateModelVersion(
+      name,
+      requireModelVersionNumber(name, version),
+      description ?? '',
+    );
+  }
+
+  /** Stage errors come first, as in MLflow (the stage is checked before the version is read). */
+  transition(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExisting: boolean | undefined,
+  ): Promise<ModelVersion> {
+    const canonical = canonicalStage(stage);
+    validateArchiveTarget(stage, canonical, archiveExisting ?? false);
+    return this.store.transitionModelVersionStage(
+      name,
+      requireModelVersionNumber(name, version),
+      canonical,
+      archiveExisting ?? false,
+    );
+  }
+
+  delete(name: string, version: string): Promise<void> {
+    return this.store.deleteModelVersion(name, requireModelVersionNumber(name, version));
+  }
+
+  async getDownloadUri(name: string, version: string): Promise<string> {
+    return (await this.get(name, version)).storageLocation;
+  }
+
+  /** Prompts are left out unless the filter asks for them (MLflow ≥2.21, see scopePrompts). */
+  async search(params: SearchModelVersionsParams): Promise<Page<ModelVersion>> {
+    const maxResults = params.maxResults ?? LIMITS.searchModelVersionsDefaultMaxResults;
+    const { filter, includePrompts } = scopePrompts(
+      parseSearchFilter(params.filter, 'model-versions'),
+    );
+    const orderBy = parseOrderBy(params.orderBy, 'model-versions');
+    const offset = decodePageToken(params.pageToken);
+    const { items, hasMore } = await this.store.searchModelVersions({
+      filter,
+      orderBy,
+      maxResults,
+      offset,
+      includePrompts,
+    });
+    return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
+  }
+
+  async setTag(name: string, version: string, tag: KeyValue): Promise<void> {
+    validateRegistryTag(tag);
+    await this.store.setModelVersionTag(name, requireModelVersionNumber(name, version), tag);
+  }
+
+  async deleteTag(name: string, version: string, key: string): Promise<void> {
+    validateKey('tag', key);
+    await this.store.deleteModelVersionTag(name, requireModelVersionNumber(name, version), key);
+  }
+}
