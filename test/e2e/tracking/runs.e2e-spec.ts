@@ -517,6 +517,30 @@ describe.each(BACKENDS)('runs (FLOps training rounds) on %s', (backend) => {
     expect(await count('run_model_inputs', a)).toBe(1);
   });
 
+  it('refuses a dataset schema its MySQL TEXT column cannot hold instead of truncating it', async () => {
+    const runId = await newRun();
+    const schema = 'é'.repeat(40000); // 80,000 UTF-8 bytes, within MLflow's 1 MB character limit
+    const res = await post('runs/log-inputs', {
+      run_id: runId,
+      datasets: [
+        { dataset: { name: 'big', digest: 'd', source_type: 'http', source: '{}', schema } },
+      ],
+    });
+    if (backend === 'mysql') {
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe(
+        "The dataset's schema takes 80000 bytes; this backend store holds at most 65535.",
+      );
+      expect(await count('run_dataset_inputs', runId)).toBe(0);
+    } else {
+      expect(res.status).toBe(200);
+      const inputs = (await getRun(runId)).inputs.dataset_inputs as {
+        dataset: { schema: string };
+      }[];
+      expect(inputs[0].dataset.schema).toBe(schema);
+    }
+  });
+
   it('links model outputs, records model metrics and appends to the log-model history', async () => {
     const runId = await newRun();
     const outputs = { run_id: runId, models: [{ model_id: 'm-out', step: 3 }] };

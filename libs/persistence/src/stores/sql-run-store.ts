@@ -194,15 +194,19 @@ export class SqlRunStore extends RunStore {
         [run.pk, LOG_MODEL_HISTORY_TAG],
       );
       const history = rows.length ? parseHistory(runId, str(rows[0].v)) : [];
-      await upsertRunTags(tx, run.pk, [
-        { key: LOG_MODEL_HISTORY_TAG, value: pythonJsonDumps([...history, modelJson]) },
-      ]);
+      const value = pythonJsonDumps([...history, modelJson]);
+      assertFitsText(tx.dialect, `The ${LOG_MODEL_HISTORY_TAG} tag`, value);
+      await upsertRunTags(tx, run.pk, [{ key: LOG_MODEL_HISTORY_TAG, value }]);
     });
   }
 
   logInputs(runId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void> {
     const unique = new Map<string, DatasetInput>();
     for (const input of datasets) {
+      const { source, schema, profile } = input.dataset;
+      assertFitsText(this.sql.dialect, "The dataset's source", source);
+      assertFitsText(this.sql.dialect, "The dataset's schema", schema);
+      assertFitsText(this.sql.dialect, "The dataset's profile", profile);
       const id = datasetKey(input.dataset.name, input.dataset.digest);
       if (!unique.has(id)) unique.set(id, input);
     }
@@ -252,6 +256,23 @@ export class SqlRunStore extends RunStore {
   }
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
     return searchDatasets(this.sql, experimentIds);
+  }
+}
+
+/** Bytes in a MySQL TEXT column (datasets' source, schema and profile; run tag values). */
+const MYSQL_TEXT_BYTES = 65_535;
+
+/**
+ * A value too long for its MySQL TEXT column is refused as a 400: strict mode would fail the
+ * statement with a 500, and INSERT IGNORE would silently truncate it.
+ */
+function assertFitsText(dialect: SqlDialect, label: string, value: string | null | undefined) {
+  if (dialect !== 'mysql' || !value || value.length * 4 <= MYSQL_TEXT_BYTES) return;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MYSQL_TEXT_BYTES) {
+    throw MlflowError.invalidParameterValue(
+      `${label} takes ${bytes} bytes; this backend store holds at most ${MYSQL_TEXT_BYTES}.`,
+    );
   }
 }
 
