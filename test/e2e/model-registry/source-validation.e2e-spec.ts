@@ -153,10 +153,12 @@ describe.each(BACKENDS)('model version source validation on %s', (backend) => {
     });
 
     it('validates sources tagged as prompts all the same (CVE-2026-2614)', async () => {
-      await expectRefused({
-        source: 'file:///etc/passwd',
-        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
-      });
+      const prompt = [{ key: 'mlflow.prompt.is_prompt', value: 'true' }];
+      await expectRefused({ source: 'file:///etc/passwd', tags: prompt });
+      await expectRefused({ source: `mlflow-artifacts:/${run.experimentId}/x/../y`, tags: prompt });
+      // The prompt placeholder is only a placeholder: not for other versions, nor with a run.
+      await expectRefused({ source: 'dummy-source' });
+      await expectRefused({ source: 'dummy-source', tags: prompt, run_id: run.runId });
     });
 
     it('wrote nothing for any of them: no version, no timestamp bump', async () => {
@@ -184,6 +186,33 @@ describe.each(BACKENDS)('model version source validation on %s', (backend) => {
       expect(await downloadUriOf({ source: `runs:/${run.runId}/model/sub` })).toBe(
         `${run.artifactUri}/model/sub`,
       );
+    });
+
+    it("accepts a prompt version with MLflow's placeholder source, which names no files", async () => {
+      await api.post('registered-models/create', {
+        name: 'a-prompt',
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
+      const res = await api.post('model-versions/create', {
+        name: 'a-prompt',
+        source: 'dummy-source',
+        description: 'first prompt',
+        tags: [
+          { key: 'mlflow.prompt.is_prompt', value: 'true' },
+          { key: 'mlflow.prompt.text', value: 'Hello {{name}}' },
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.model_version).toMatchObject({
+        version: '1',
+        source: 'dummy-source',
+        run_id: '',
+      });
+      const uri = await api.get('model-versions/get-download-uri', {
+        name: 'a-prompt',
+        version: '1',
+      });
+      expect(uri.body).toEqual({ artifact_uri: 'dummy-source' });
     });
 
     it('accepts object-store sources that name no run', async () => {

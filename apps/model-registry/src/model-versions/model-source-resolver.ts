@@ -14,6 +14,7 @@ import {
   modelVersionNotFound,
   parseModelSource,
   parseModelsUri,
+  PROMPT_PLACEHOLDER_SOURCE,
   requireModelVersionNumber,
   RunArtifactRoot,
   tryParseLocation,
@@ -25,6 +26,8 @@ export interface SourceRequest {
   source: string;
   runId: string;
   modelId: string;
+  /** Tagged `mlflow.prompt.is_prompt = true`. */
+  isPrompt: boolean;
 }
 
 export interface ResolvedSource {
@@ -48,7 +51,8 @@ const ID_SEGMENT = /^[\w-]{1,64}$/;
  * - any other source must lie under the logged model's location (`model_id`) or the run's artifact
  *   root (`run_id`); without either, an `mlflow-artifacts:` source must lie under an existing run
  *   or logged model, a local one is refused, an object-store one is accepted.
- * A prompt tag turns none of this off (CVE-2026-2614).
+ * A prompt tag turns none of this off (CVE-2026-2614); a prompt may only skip it with MLflow's
+ * placeholder source, which names no files (empty storage location).
  */
 @Injectable()
 export class ModelSourceResolver {
@@ -57,18 +61,30 @@ export class ModelSourceResolver {
     private readonly options: ModelRegistryOptions,
   ) {}
 
-  /** The pure checks, which run before anything is looked up. */
-  parse(request: SourceRequest): ModelSource {
+  /**
+   * The pure checks, which run before anything is looked up. Null for a prompt's placeholder
+   * source, which names no files.
+   */
+  parse(request: SourceRequest): ModelSource | null {
     const regex = this.options.modelVersionSourceRegex;
     if (regex && !regex.test(request.source)) {
       throw MlflowError.invalidParameterValue(`Invalid model version source: '${request.source}'.`);
+    }
+    if (
+      request.isPrompt &&
+      request.source === PROMPT_PLACEHOLDER_SOURCE &&
+      request.runId === '' &&
+      request.modelId === ''
+    ) {
+      return null;
     }
     const source = parseModelSource(request.source);
     if (request.runId !== '') validateRunId(request.runId);
     return source;
   }
 
-  async resolve(request: SourceRequest, source: ModelSource): Promise<ResolvedSource> {
+  async resolve(request: SourceRequest, source: ModelSource | null): Promise<ResolvedSource> {
+    if (source === null) return { storageLocation: '', runId: '', modelId: null };
     const run = request.runId !== '' ? await this.requireRun(request.runId) : null;
     const model = request.modelId !== '' ? await this.requireLoggedModel(request.modelId) : null;
     if (source.kind === 'models') return this.resolveModelsUri(request, source, model);

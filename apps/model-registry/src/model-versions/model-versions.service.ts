@@ -11,6 +11,7 @@ import {
   Page,
   parseOrderBy,
   parseSearchFilter,
+  PROMPT_TAG_KEY,
   requireModelVersionNumber,
   scopePrompts,
   validateArchiveTarget,
@@ -48,14 +49,15 @@ export class ModelVersionsService {
 
   /** Absent strings are `''`, as the proto reads them: `run_id` and `run_link` come back as `""`. */
   async create(params: CreateModelVersionParams): Promise<ModelVersion> {
+    const tags = lastValuePerKey(params.tags);
     const request = {
       source: params.source,
       runId: params.runId ?? '',
       modelId: params.modelId ?? '',
+      isPrompt: tags.some((t) => t.key === PROMPT_TAG_KEY && t.value.toLowerCase() === 'true'),
     };
     const source = this.sources.parse(request);
     validateRegisteredModelName(params.name);
-    const tags = lastValuePerKey(params.tags);
     tags.forEach(validateRegistryTag);
     validateRegistryText('description', params.description ?? '');
     validateRegistryText('run_link', params.runLink ?? '');
@@ -107,8 +109,10 @@ export class ModelVersionsService {
     return this.store.deleteModelVersion(name, requireModelVersionNumber(name, version));
   }
 
+  /** A prompt version has no files (empty storage location): MLflow answers its source. */
   async getDownloadUri(name: string, version: string): Promise<string> {
-    return (await this.get(name, version)).storageLocation;
+    const modelVersion = await this.get(name, version);
+    return modelVersion.storageLocation || modelVersion.source;
   }
 
   /** Prompts are left out unless the filter asks for them (MLflow ≥2.21, see scopePrompts). */

@@ -11,6 +11,13 @@ export const ACTIVE_STAGES: readonly ModelStage[] = ['Staging', 'Production'];
 /** The registered-model tag that marks a prompt (MLflow ≥2.21); prompts are hidden from searches. */
 export const PROMPT_TAG_KEY = 'mlflow.prompt.is_prompt';
 
+/**
+ * The `source` MLflow clients send for a prompt version, which has no files. It is the one source
+ * a prompt may use without validation; any other source of a prompt is validated like every
+ * source, since a tag must never switch a security check off (CVE-2026-2614).
+ */
+export const PROMPT_PLACEHOLDER_SOURCE = 'dummy-source';
+
 /** MLflow's `get_canonical_stage`: case-insensitive in, canonical spelling out. */
 export function canonicalStage(stage: string): ModelStage {
   const match = MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase());
