@@ -154,6 +154,13 @@ async function main(): Promise<number> {
         report.figure(`cpu.${phase}.mariadb_pct`, share.db, '%core');
         report.figure(`cpu.${phase}.bench_pct`, share.bench, '%core');
         report.figure(`cpu.${phase}.other_pct`, share.other, '%core');
+        if (share.ops > 0) {
+          // CPU time per operation does not depend on how busy the neighbours kept the machine.
+          const perOp = (pct: number) => (pct / 100) * (share.wallMs / share.ops);
+          report.figure(`cpu.${phase}.suite_ms_per_op`, perOp(share.suite), 'ms');
+          report.figure(`cpu.${phase}.mariadb_ms_per_op`, perOp(share.db), 'ms');
+          report.figure(`cpu.${phase}.ops`, share.ops, 'ops');
+        }
       }
     } else {
       report.skipped('f.suite.peak_rss_mb', 'no server pid (pass --pid with --url)');

@@ -36,6 +36,7 @@ export function findDatabasePid(): number | undefined {
 }
 
 interface Snapshot {
+  at: number;
   busy: number;
   total: number;
   suite: number;
@@ -51,6 +52,10 @@ export interface CpuShare {
   /** Everything else on the machine (other users' processes): high means the figures are noisy. */
   other: number;
   idle: number;
+  /** Wall time of the phase. */
+  wallMs: number;
+  /** Operations the workload counted in the phase (requests, statements, fetches). */
+  ops: number;
 }
 
 /**
@@ -60,6 +65,7 @@ export interface CpuShare {
 export class CpuAccount {
   private last: Snapshot;
   private phase = 'boot';
+  private ops = 0;
   private readonly cores: number;
   readonly byPhase = new Map<string, CpuShare>();
 
@@ -87,15 +93,24 @@ export class CpuAccount {
         bench: pct(bench),
         other: pct(Math.max(0, d('busy') - suite - db - bench)),
         idle: pct(d('total') - d('busy')),
+        wallMs: d('at'),
+        ops: this.ops,
       });
     }
     this.last = now;
     this.phase = phase;
+    this.ops = 0;
+  }
+
+  /** Counts operations done in the current phase, for CPU time per operation. */
+  count(ops: number): void {
+    this.ops += ops;
   }
 
   private snapshot(): Snapshot {
     const m = machineTicks();
     return {
+      at: performance.now(),
       ...m,
       suite: processTicks(this.suitePid),
       db: processTicks(this.dbPid),

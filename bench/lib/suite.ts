@@ -134,6 +134,11 @@ export class MemorySampler {
     this.sample();
   }
 
+  /** Operations done in the current phase (CPU time per operation is reported for it). */
+  count(ops: number): void {
+    this.cpu.count(ops);
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.sample();

@@ -48,6 +48,7 @@ export async function runHistory(ctx: BenchContext): Promise<void> {
         if (rep === 0) firstTexts = texts;
       },
     );
+    ctx.sampler?.count(res.done);
     const p50 = percentile(res.latencies, 50);
     ctx.report.figure('d.history.points', points, 'points');
     ctx.report.figure('d.history.pages', firstTexts.length, 'pages');

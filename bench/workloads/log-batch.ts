@@ -57,6 +57,7 @@ export async function runLogBatch(ctx: BenchContext): Promise<LogBatchResult> {
         (r) => client.postText(`${API}/runs/log-batch`, bodies[r]).then(() => undefined),
       );
       result.set(c, res.done);
+      ctx.sampler?.count(res.done);
       ctx.ledger.metricRows += res.done * perRequest;
       const p50 = percentile(res.latencies, 50);
       const p99 = percentile(res.latencies, 99);

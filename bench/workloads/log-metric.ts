@@ -49,6 +49,7 @@ export async function runLogMetric(ctx: BenchContext): Promise<void> {
       (i) => client.postText(`${API}/runs/log-metric`, bodies[i]).then(() => undefined),
     );
     ctx.ledger.metricRows += res.done;
+    ctx.sampler?.count(res.done);
     const name = `b.log_metric.c${concurrency}`;
     ctx.report.figure(`${name}.calls_per_s`, res.done / (res.elapsedMs / 1000), 'calls/s');
     ctx.report.figure(`${name}.p50_ms`, percentile(res.latencies, 50), 'ms');

@@ -90,6 +90,7 @@ export async function runSearch(ctx: BenchContext): Promise<void> {
         },
       );
       seeded = from + res.done;
+      ctx.sampler?.count(res.done);
       ctx.ledger.metricRows += res.done * 5;
       ctx.report.figure(`${name}.setup.runs_per_s`, res.done / (res.elapsedMs / 1000), 'runs/s');
       if (seeded < target) {
@@ -108,7 +109,7 @@ export async function runSearch(ctx: BenchContext): Promise<void> {
       const expectedIds = expected.map((i) => runIds[i]);
       ctx.report.figure(`${name}.matches`, expected.length, 'runs');
 
-      ctx.sampler?.enter(`c.search_${size.label}`);
+      ctx.sampler?.enter(`c.first_page_${size.label}`);
       const body = { experiment_ids: [experimentId], filter: FILTER, order_by: ORDER_BY };
       let firstTexts: string[] = [];
       const first = await boundedLoop(
@@ -122,6 +123,7 @@ export async function runSearch(ctx: BenchContext): Promise<void> {
           if (rep === 0) firstTexts = texts;
         },
       );
+      ctx.sampler?.count(first.done);
       ctx.report.figure(`${name}.first_page.p50_ms`, percentile(first.latencies, 50), 'ms');
       ctx.report.figure(`${name}.first_page.p99_ms`, percentile(first.latencies, 99), 'ms');
       verifyPages(
@@ -133,6 +135,7 @@ export async function runSearch(ctx: BenchContext): Promise<void> {
       );
 
       if (size.allPages) {
+        ctx.sampler?.enter(`c.all_pages_${size.label}`);
         let allTexts: string[] = [];
         const maxPages = Math.ceil(expected.length / 1000) + 2;
         const all = await boundedLoop(
@@ -151,6 +154,7 @@ export async function runSearch(ctx: BenchContext): Promise<void> {
             if (rep === 0) allTexts = texts;
           },
         );
+        ctx.sampler?.count(all.done);
         ctx.report.figure(`${name}.all_pages.p50_ms`, percentile(all.latencies, 50), 'ms');
         ctx.report.figure(`${name}.all_pages.pages`, allTexts.length, 'pages');
         verifyPages(ctx, `${size.label} all pages`, allTexts, expectedIds, false);
