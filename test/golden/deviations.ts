@@ -48,6 +48,11 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
       status: 200,
       ignoreBody: true,
     },
+    'camel-case-optional-field': {
+      reason:
+        'Follows from camel-case-required-field: since we accepted that camelCase request, the experiment now carries the tag it set.',
+      ignoreBody: true,
+    },
     version: {
       reason: 'Our /version names the MLflow release we are wire-compatible with; compared by type only.',
       ignoreBody: true,
@@ -103,6 +108,25 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
     'search-datasets-under-api': UNKNOWN_ROUTE,
     'search-datasets-broken-proto-route': UNKNOWN_ROUTE,
   },
-  'artifacts.json': {},
+  'artifacts.json': {
+    'download-missing': {
+      reason:
+        'A missing file is 404 RESOURCE_DOES_NOT_EXIST (issue, contract §2.7.1): MLflow answers 500 INTERNAL_ERROR with its storage path, which the client retries for minutes.',
+      status: 404,
+      errorCode: 'RESOURCE_DOES_NOT_EXIST',
+    },
+    'download-directory': {
+      reason:
+        'A directory is not a downloadable file: 404 RESOURCE_DOES_NOT_EXIST instead of the HTML 500 page MLflow crashes with (and the client retries).',
+      status: 404,
+      errorCode: 'RESOURCE_DOES_NOT_EXIST',
+    },
+    'traversal-download-absolute': {
+      reason:
+        'An encoded absolute path (%2Fetc%2Fpasswd) is refused with 400 "Invalid path" before routing can rewrite it; MLflow merges the slashes and answers a 308 redirect to another path (security §1.3 A).',
+      status: 400,
+      errorCode: 'INVALID_PARAMETER_VALUE',
+    },
+  },
   'registry.json': {},
 };

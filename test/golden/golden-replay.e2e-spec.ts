@@ -4,7 +4,7 @@ import { Bindings, compareJson, describedBytes, GoldenExchange, loadGolden, Mism
 import { DEVIATIONS, Deviation } from './deviations';
 
 /** The recorded files replayed here; each is replayed in order against a fresh, empty suite. */
-const FILES = ['experiments.json', 'runs.json', 'metrics.json', 'search.json', 'errors.json'];
+const FILES = ['experiments.json', 'runs.json', 'metrics.json', 'search.json', 'errors.json', 'artifacts.json'];
 
 interface Answer {
   status: number;
@@ -44,7 +44,9 @@ function check(exchange: GoldenExchange, answer: Answer, bindings: Bindings, dev
   const problems: Mismatch[] = [];
   if (answer.status !== status) problems.push({ path: 'status', problem: `expected ${status}, got ${answer.status}: ${answer.text.slice(0, 300)}` });
   const body = parse(answer.text);
-  const expectedCode = deviation?.errorCode ?? (expected.body as { error_code?: string } | null)?.error_code;
+  // A deviation that names a status answers with that status; it is an error only if it names a code.
+  const recordedCode = (expected.body as { error_code?: string } | null)?.error_code;
+  const expectedCode = deviation?.status !== undefined ? deviation.errorCode : (deviation?.errorCode ?? recordedCode);
   if (expectedCode) {
     const code = (body as { error_code?: string } | null)?.error_code;
     if (code !== expectedCode) problems.push({ path: 'error_code', problem: `expected ${expectedCode}, got ${code}` });

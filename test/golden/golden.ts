@@ -99,7 +99,7 @@ export function describedBytes(description: string): Buffer {
   if (/^<256 bytes: 0x00, 0x01, \.\.\., 0xff/.test(description)) {
     return Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   }
-  const m = /^<(\d+) bytes: (".*")>$/s.exec(description);
+  const m = /^<(\d+) bytes?: (".*")>$/s.exec(description);
   if (!m) throw new Error(`unknown body description ${description}`);
   return Buffer.from(JSON.parse(m[2]) as string, 'utf8');
 }

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ArtifactProxyModule } from '@app/artifact-proxy';
+import { ArtifactStoreModule } from '@app/artifact-store';
 import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 import { ModelRegistryModule } from '@app/model-registry';
@@ -25,6 +27,10 @@ export class SuiteModule {
         TrackingModule.register({
           truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
         }),
+        ArtifactStoreModule.forRootAsync({
+          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
+        }),
+        ArtifactProxyModule.register(),
         ModelRegistryModule.register({
           modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
         }),

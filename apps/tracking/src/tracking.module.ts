@@ -1,4 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import {
+  ArtifactFilesController,
+  ArtifactsAjaxController,
+  ArtifactsController,
+} from './artifacts/artifacts.controller';
+import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
@@ -30,6 +36,9 @@ export class TrackingModule {
         RunSearchAjaxController,
         MetricsController,
         MetricsAjaxController,
+        ArtifactsController,
+        ArtifactFilesController,
+        ArtifactsAjaxController,
       ],
       providers: [
         { provide: TrackingOptions, useValue: options },
@@ -38,6 +47,7 @@ export class TrackingModule {
         RunsService,
         RunSearchService,
         MetricsService,
+        ArtifactsService,
       ],
     };
   }

@@ -4,3 +4,4 @@ export * from './ftp-artifact-store';
 export * from './local-artifact-store';
 export * from './redact-uri';
 export * from './sftp-artifact-store';
+export * from './artifact-store.module';

@@ -25,7 +25,7 @@ function servedRoutes(t: TestApp): { method: string; path: string }[] {
         for (const prefix of prefixes) {
           for (const path of ([] as string[]).concat(paths)) {
             const full = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-            routes.push({ method: RequestMethod[method].toLowerCase(), path: full.replace(/:(\w+)/g, '{$1}') });
+            routes.push({ method: RequestMethod[method].toLowerCase(), path: full.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{path}') });
           }
         }
       }

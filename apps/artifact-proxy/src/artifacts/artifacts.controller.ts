@@ -1,0 +1,132 @@
+import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
+
+import { ArtifactProxyOptions } from '../artifact-proxy-options';
+import {
+  AbortMultipartUploadRequestDto,
+  CompleteMultipartUploadRequestDto,
+  CreateMultipartUploadRequestDto,
+  EmptyResponseDto,
+  ListArtifactsRequestDto,
+  ListArtifactsResponseDto,
+  toListArtifactsJson,
+} from './artifacts.dto';
+import { ArtifactsService, MULTIPART_NOT_SUPPORTED } from './artifacts.service';
+import { rawArtifactPath, uploadBody } from './upload-body';
+
+const PATH_PARAM = {
+  name: 'path',
+  description:
+    '`<experiment_id>/<run_id>/artifacts/<file>` or `<experiment_id>/models/<model_id>/artifacts/<file>`',
+  example: '1/0123456789abcdef0123456789abcdef/artifacts/model/MLmodel',
+};
+
+@ApiTags('artifact proxy (mlflow-artifacts)')
+@Controller(MLFLOW_ARTIFACTS_PREFIXES)
+export class ArtifactsController {
+  constructor(
+    private readonly artifacts: ArtifactsService,
+    private readonly options: ArtifactProxyOptions,
+  ) {}
+
+  @Put('artifacts/*')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Upload (or overwrite) one artifact file; the raw body is streamed' })
+  @ApiParam(PATH_PARAM)
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ type: EmptyResponseDto })
+  async upload(@Req() req: FastifyRequest): Promise<EmptyResponseDto> {
+    await this.artifacts.upload(
+      rawArtifactPath(req.url),
+      uploadBody(req.raw, this.options.uploadIdleTimeoutMs),
+    );
+    return {};
+  }
+
+  @Get('artifacts/*')
+  @ApiOperation({
+    summary: 'Download one artifact file (streamed, always as an attachment)',
+    description: 'A missing file or a directory is 404 RESOURCE_DOES_NOT_EXIST.',
+  })
+  @ApiParam(PATH_PARAM)
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The file bytes' })
+  async download(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { fileName, stream } = await this.artifacts.download(rawArtifactPath(req.url));
+    sendArtifact(reply, fileName, stream);
+  }
+
+  @Get('artifacts')
+  @ApiOperation({
+    summary: 'List a directory: basenames, is_dir, file_size',
+    description: 'A file path or a missing path lists as {}; the root is never listed (400).',
+  })
+  @ApiOkResponse({ type: ListArtifactsResponseDto })
+  async list(@MlflowRequest() dto: ListArtifactsRequestDto): Promise<ListArtifactsResponseDto> {
+    return toListArtifactsJson(await this.artifacts.list(dto.path));
+  }
+
+  @Delete('artifacts/*')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete a file or a whole directory subtree (a missing path is fine)' })
+  @ApiParam(PATH_PARAM)
+  @ApiOkResponse({ type: EmptyResponseDto })
+  async delete(@Req() req: FastifyRequest): Promise<EmptyResponseDto> {
+    await this.artifacts.delete(rawArtifactPath(req.url));
+    return {};
+  }
+
+  @Post('mpu/create/*')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Multipart upload: 501 NOT_IMPLEMENTED (clients fall back to a single PUT)',
+  })
+  @ApiParam(PATH_PARAM)
+  @ApiOkResponse({ description: 'Never sent: no store here presigns parts' })
+  @ApiResponse({ status: 501, description: `NOT_IMPLEMENTED "${MULTIPART_NOT_SUPPORTED}"` })
+  createMultipartUpload(
+    @Req() req: FastifyRequest,
+    @MlflowRequest() _dto: CreateMultipartUploadRequestDto,
+  ): Promise<never> {
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+  }
+
+  @Post('mpu/complete/*')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Multipart upload: 501 NOT_IMPLEMENTED' })
+  @ApiParam(PATH_PARAM)
+  @ApiOkResponse({ description: 'Never sent: no store here presigns parts' })
+  @ApiResponse({ status: 501, description: `NOT_IMPLEMENTED "${MULTIPART_NOT_SUPPORTED}"` })
+  completeMultipartUpload(
+    @Req() req: FastifyRequest,
+    @MlflowRequest() _dto: CompleteMultipartUploadRequestDto,
+  ): Promise<never> {
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+  }
+
+  @Post('mpu/abort/*')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Multipart upload: 501 NOT_IMPLEMENTED' })
+  @ApiParam(PATH_PARAM)
+  @ApiOkResponse({ description: 'Never sent: no store here presigns parts' })
+  @ApiResponse({ status: 501, description: `NOT_IMPLEMENTED "${MULTIPART_NOT_SUPPORTED}"` })
+  abortMultipartUpload(
+    @Req() req: FastifyRequest,
+    @MlflowRequest() _dto: AbortMultipartUploadRequestDto,
+  ): Promise<never> {
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+  }
+}

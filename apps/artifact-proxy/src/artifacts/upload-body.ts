@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * The request itself as the upload stream, dropped when the client sends nothing for `idleMs`
+ * (slow-loris guard, security §1.3 E). The socket's timeout is cleared once the body has ended,
+ * so keep-alive timing is left to the server.
+ */
+export function uploadBody(request: IncomingMessage, idleMs: number): IncomingMessage {
+  // Injected test requests (light-my-request) have no socket timeouts.
+  if (typeof request.setTimeout !== 'function' || idleMs <= 0) return request;
+  request.setTimeout(idleMs, () => {
+    request.destroy(new Error('Upload idle timeout'));
+  });
+  request.once('end', () => {
+    request.socket?.setTimeout(0);
+  });
+  return request;
+}
+
+const RAW_WILDCARD = /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu\/\w+)\/([^?]*)/;
+
+/**
+ * The artifact path of a `…/artifacts/<path>` or `…/mpu/<op>/<path>` URL exactly as the client
+ * sent it, still percent-encoded: Fastify's decoded `*` parameter would turn `..%2F` into `../`
+ * once and hide how many rounds of encoding there were; `canonicalArtifactPath` decodes until
+ * stable itself.
+ */
+export function rawArtifactPath(url: string): string {
+  return RAW_WILDCARD.exec(url)?.[1] ?? '';
+}

@@ -1,0 +1,127 @@
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+
+import { Injectable } from '@nestjs/common';
+
+import {
+  ArtifactStore,
+  artifactPathOfUri,
+  artifactPathUnder,
+  canonicalArtifactPath,
+  FileInfo,
+  MlflowError,
+  RunInfo,
+  RunStore,
+} from '@app/domain';
+
+/** MLflow's cap on the UI upload route (`upload_artifact_handler`). */
+export const MAX_UI_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface RunArtifactListing {
+  rootUri: string;
+  /** Paths relative to the run's artifact root. */
+  files: FileInfo[];
+}
+
+export interface RunArtifactDownload {
+  fileName: string;
+  stream: Readable;
+}
+
+function tooLarge(): MlflowError {
+  return MlflowError.invalidParameterValue('Artifact size is too large. Max size is 10MB.');
+}
+
+/** Reads the body whole; past `limit` it fails, and the rest is discarded as it arrives. */
+function readAtMost(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        reject(tooLarge());
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks)));
+    body.once('error', reject);
+  });
+}
+
+/**
+ * The tracking server's own artifact routes (MLflow's `list_artifacts`, `get_artifact_handler`,
+ * `upload_artifact_handler`): paths are relative to a run's artifact root, which is resolved
+ * from the backend store and read through the same ArtifactStore as the proxy. The client path
+ * is checked before the run is looked up, as MLflow does.
+ */
+@Injectable()
+export class ArtifactsService {
+  constructor(
+    private readonly runs: RunStore,
+    private readonly store: ArtifactStore,
+  ) {}
+
+  async list(runId: string, path: string | undefined): Promise<RunArtifactListing> {
+    const relative = canonicalArtifactPath(path ?? '');
+    const run = await this.runs.getRunInfo(runId);
+    const entries = (await this.store.list(artifactPathUnder(this.rootOf(run), relative))) ?? [];
+    return {
+      rootUri: run.artifactUri,
+      files: entries.map((e) => ({ ...e, path: relative ? `${relative}/${e.path}` : e.path })),
+    };
+  }
+
+  async download(runId: string, path: string): Promise<RunArtifactDownload> {
+    const relative = canonicalArtifactPath(path);
+    const run = await this.runs.getRunInfo(runId);
+    const target = artifactPathUnder(this.rootOf(run), relative);
+    return { fileName: posix.basename(target), stream: await this.store.openRead(target) };
+  }
+
+  /** The UI's small uploads: at most 10 MB, read whole (as MLflow does), never empty. */
+  async upload(
+    runId: string | undefined,
+    path: string | undefined,
+    body: Readable,
+    contentLength: number | undefined,
+  ): Promise<void> {
+    try {
+      await this.uploadSmall(runId, path, body, contentLength);
+    } catch (error) {
+      // Clients send the whole body before they read the answer: let the rest drain.
+      body.resume();
+      throw error;
+    }
+  }
+
+  private async uploadSmall(
+    runId: string | undefined,
+    path: string | undefined,
+    body: Readable,
+    contentLength: number | undefined,
+  ): Promise<void> {
+    if (!runId) throw MlflowError.invalidParameterValue('Request must specify run_uuid.');
+    if (!path) throw MlflowError.invalidParameterValue('Request must specify path.');
+    const relative = canonicalArtifactPath(path);
+    if (relative === '') throw MlflowError.invalidParameterValue('Invalid path');
+    if (contentLength !== undefined && contentLength > MAX_UI_UPLOAD_BYTES) throw tooLarge();
+    const data = await readAtMost(body, MAX_UI_UPLOAD_BYTES);
+    if (data.length === 0) throw MlflowError.invalidParameterValue('Request must specify data.');
+    const run = await this.runs.getRunInfo(runId);
+    await this.store.write(artifactPathUnder(this.rootOf(run), relative), Readable.from([data]));
+  }
+
+  /** Where the run's files are in the store; runs created elsewhere may point outside it. */
+  private rootOf(run: RunInfo): string {
+    const root = artifactPathOfUri(run.artifactUri);
+    if (root === null) {
+      throw MlflowError.invalidParameterValue(
+        `The artifacts of run ${run.runId} are not stored on this server.`,
+      );
+    }
+    return root;
+  }
+}
