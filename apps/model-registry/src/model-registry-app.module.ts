@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ArtifactStoreModule } from '@app/artifact-store';
 import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 import { ModelRegistryEnv } from './config/env';
@@ -20,6 +21,9 @@ export class ModelRegistryAppModule {
             autoMigrate: isTrue(config.MIGRATE_ON_START),
             poolSize: config.DB_POOL_SIZE,
           }),
+        }),
+        ArtifactStoreModule.forRootAsync({
+          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
         }),
         ModelRegistryModule.register({
           modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,

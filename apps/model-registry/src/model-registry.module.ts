@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ModelVersionArtifactsController } from './model-versions/model-version-artifacts.controller';
+import { ModelVersionArtifactsService } from './model-versions/model-version-artifacts.service';
 import { ModelSourceResolver } from './model-versions/model-source-resolver';
 import { ModelVersionsController } from './model-versions/model-versions.controller';
 import { ModelVersionsService } from './model-versions/model-versions.service';
@@ -25,12 +27,17 @@ export class ModelRegistryModule {
     };
     return {
       module: ModelRegistryModule,
-      controllers: [RegisteredModelsController, ModelVersionsController],
+      controllers: [
+        RegisteredModelsController,
+        ModelVersionsController,
+        ModelVersionArtifactsController,
+      ],
       providers: [
         { provide: ModelRegistryOptions, useValue: registryOptions },
         RegisteredModelsService,
         ModelVersionsService,
         ModelSourceResolver,
+        ModelVersionArtifactsService,
       ],
     };
   }

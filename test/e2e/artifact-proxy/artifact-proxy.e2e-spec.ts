@@ -351,6 +351,50 @@ describe.each(DESTINATION_KINDS)('artifact proxy over a %s destination', (kind) 
         expect([missing.status, missing.body.error_code]).toEqual([404, 'RESOURCE_DOES_NOT_EXIST']);
       });
 
+      it("serves a model version's files from its storage location", async () => {
+        const post = (path: string, body: unknown) =>
+          app.t.http
+            .post(`/api/2.0/mlflow/${path}`)
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+        const name = `model-${run.runId.slice(0, 8)}`;
+        expect((await post('registered-models/create', { name })).status).toBe(200);
+        const created = await post('model-versions/create', {
+          name,
+          source: `runs:/${run.runId}/dir`,
+          run_id: run.runId,
+        });
+        expect(created.status).toBe(200);
+        const version = created.body.model_version.version as string;
+        const file = await app.t.http
+          .get(`/model-versions/get-artifact?name=${name}&version=${version}&path=sub%2Fdata.bin`)
+          .buffer(true)
+          .responseType('blob');
+        expect([file.status, file.headers['content-disposition']]).toEqual([
+          200,
+          'attachment; filename=data.bin',
+        ]);
+        expect((file.body as Buffer).subarray(0, 256)).toEqual(BYTES_0_255);
+        const escape = await app.t.http.get(
+          `/model-versions/get-artifact?name=${name}&version=${version}&path=..%2F..%2Fhello.txt`,
+        );
+        expect([escape.status, escape.body]).toEqual([
+          400,
+          { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' },
+        ]);
+        const missing = await app.t.http.get(
+          `/model-versions/get-artifact?name=${name}&version=${version}&path=nope.bin`,
+        );
+        expect([missing.status, missing.body.error_code]).toEqual([404, 'RESOURCE_DOES_NOT_EXIST']);
+        const noVersion = await app.t.http.get(
+          `/model-versions/get-artifact?name=${name}&version=99&path=sub%2Fdata.bin`,
+        );
+        expect([noVersion.status, noVersion.body.error_code]).toEqual([
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+        ]);
+      });
+
       it('takes UI uploads of up to 10 MB, refusing empty and larger bodies', async () => {
         const upload = (path: string, body: Buffer) =>
           rawHttp(

@@ -191,7 +191,7 @@ export async function createArtifactApp(
     baseUrl: `http://127.0.0.1:${address.port}`,
     close: async () => {
       // Sockets of abandoned or aborted test requests would hold server.close() up.
-      (t.app.getHttpServer() as import('node:http').Server).closeAllConnections();
+      t.app.getHttpServer().closeAllConnections();
       await t.close();
       await destination.dispose();
     },

@@ -166,7 +166,20 @@ describe.each(DESTINATION_KINDS)('artifact path safety over a %s destination', (
       expect(wrong).toEqual([]);
     });
 
-    it('refuses escaping run-relative paths on the tracking routes', async () => {
+    it('refuses escaping relative paths on the tracking and registry routes', async () => {
+      const model = `safety-${run.runId.slice(0, 8)}`;
+      const post = (path: string, body: unknown) =>
+        rawHttp(app.baseUrl, 'POST', `/api/2.0/mlflow/${path}`, {
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post('registered-models/create', { name: model })).status).toBe(200);
+      const version = await post('model-versions/create', {
+        name: model,
+        source: `runs:/${run.runId}/canary`,
+        run_id: run.runId,
+      });
+      expect(version.status).toBe(200);
       const wrong = await refusals(
         [...ESCAPES, ...ABSOLUTE].flatMap((bad) => {
           const q = encodeURIComponent(bad);
@@ -176,6 +189,10 @@ describe.each(DESTINATION_KINDS)('artifact path safety over a %s destination', (
               target: `/api/2.0/mlflow/artifacts/list?run_id=${run.runId}&path=${q}`,
             },
             { method: 'GET', target: `/get-artifact?run_uuid=${run.runId}&path=${q}` },
+            {
+              method: 'GET',
+              target: `/model-versions/get-artifact?name=${model}&version=1&path=${q}`,
+            },
             {
               method: 'POST',
               target: `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${run.runId}&path=${q}`,

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, ValidateBy } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, ValidateBy } from 'class-validator';
 import { ServerEnv } from '@app/http';
 
 function isRegex(value: unknown): boolean {
@@ -14,6 +14,11 @@ function isRegex(value: unknown): boolean {
 /** Environment of the standalone model registry service. */
 export class ModelRegistryEnv extends ServerEnv {
   override PORT = 5002;
+
+  /** The artifact proxy's destination, read by model-versions/get-artifact. */
+  @IsString()
+  @IsNotEmpty()
+  ARTIFACTS_DESTINATION = 'file:./data/artifacts';
 
   /** Optional regular expression every new model version source must match, e.g. `^mlflow-artifacts:/`. */
   @IsOptional()

@@ -1,0 +1,52 @@
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+
+import { Injectable } from '@nestjs/common';
+
+import {
+  ArtifactStore,
+  artifactPathOfUri,
+  artifactPathScope,
+  artifactPathUnder,
+  canonicalArtifactPath,
+  MlflowError,
+} from '@app/domain';
+
+import { ModelVersionsService } from './model-versions.service';
+
+export interface ModelVersionArtifactDownload {
+  fileName: string;
+  stream: Readable;
+}
+
+/**
+ * The UI's model-version file route (MLflow's `get_model_version_artifact_handler`). The client
+ * path is checked first; the version's storage location is read from the registry and must be
+ * an `mlflow-artifacts:` location inside a run's or logged model's directory, checked again
+ * here at read time (security §1.3 C), not only when the version was created.
+ */
+@Injectable()
+export class ModelVersionArtifactsService {
+  constructor(
+    private readonly versions: ModelVersionsService,
+    private readonly store: ArtifactStore,
+  ) {}
+
+  async download(
+    name: string,
+    version: string,
+    path: string,
+  ): Promise<ModelVersionArtifactDownload> {
+    const relative = canonicalArtifactPath(path);
+    const location = await this.versions.getDownloadUri(name, version);
+    const root = artifactPathOfUri(location);
+    if (root === null) {
+      throw MlflowError.invalidParameterValue(
+        `The files of model version (name=${name}, version=${version}) are not stored on this server.`,
+      );
+    }
+    artifactPathScope(root);
+    const target = artifactPathUnder(root, relative);
+    return { fileName: posix.basename(target), stream: await this.store.openRead(target) };
+  }
+}
