@@ -62,6 +62,7 @@ export async function runReference(
       { concurrency: c, count, maxMs: 60_000, deadline: ctx.deadline },
       (r) => pool.query(INSERT_SQL, params[r]).then(() => undefined),
     );
+    ctx.sampler?.count(res.done);
     const rowsPerS = (res.done * ROWS_PER_STATEMENT) / (res.elapsedMs / 1000);
     ctx.report.figure(`e.ref_insert.c${c}.rows_per_s`, rowsPerS, 'rows/s');
     ctx.report.figure(`e.ref_insert.c${c}.p50_ms`, percentile(res.latencies, 50), 'ms');
