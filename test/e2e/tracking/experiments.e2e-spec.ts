@@ -210,9 +210,17 @@ describe.each(BACKENDS)('experiments (FLOps projects) on %s', (backend) => {
   });
 
   it('applies MLflow request conventions: content type, lenient JSON, camelCase, numeric ids', async () => {
-    const noType = await rawRequest(t, 'POST', '/api/2.0/mlflow/experiments/create', {}, '{"name":"x"}');
+    const noType = await rawRequest(
+      t,
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      {},
+      '{"name":"x"}',
+    );
     expect(noType.status).toBe(400);
-    expect((noType.body as { message: string }).message).toBe('Bad Request. Content-Type header is missing.');
+    expect((noType.body as { message: string }).message).toBe(
+      'Bad Request. Content-Type header is missing.',
+    );
     const textPlain = await t.http
       .post('/api/2.0/mlflow/experiments/create')
       .set('Content-Type', 'text/plain')

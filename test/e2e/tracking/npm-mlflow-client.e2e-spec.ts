@@ -46,11 +46,25 @@ describe.each(BACKENDS)('the npm `mlflow` client against the suite on %s', (back
     });
     const runId = run.info.run_id;
     expect((run.info as unknown as { run_name: string }).run_name).toBe('FLOps FL round 1');
-    expect(run.info.artifact_uri).toBe(`mlflow-artifacts:/${experiment_id}/${run.info.run_id}/artifacts`);
+    expect(run.info.artifact_uri).toBe(
+      `mlflow-artifacts:/${experiment_id}/${run.info.run_id}/artifacts`,
+    );
 
     await client.Runs.logParameter({ run_id: runId, key: 'min_fit_clients', value: '2' });
-    await client.Runs.logMetric({ run_id: runId, key: 'loss', value: 0.9, timestamp: start, step: 0 });
-    await client.Runs.logMetric({ run_id: runId, key: 'loss', value: 0.5, timestamp: start + 1, step: 1 });
+    await client.Runs.logMetric({
+      run_id: runId,
+      key: 'loss',
+      value: 0.9,
+      timestamp: start,
+      step: 0,
+    });
+    await client.Runs.logMetric({
+      run_id: runId,
+      key: 'loss',
+      value: 0.5,
+      timestamp: start + 1,
+      step: 1,
+    });
     await client.Runs.logBatch({
       run_id: runId,
       metrics: [{ key: 'accuracy', value: 0.8, timestamp: start + 2, step: 1 }],
