@@ -54,7 +54,8 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
       ignoreBody: true,
     },
     version: {
-      reason: 'Our /version names the MLflow release we are wire-compatible with; compared by type only.',
+      reason:
+        'Our /version names the MLflow release we are wire-compatible with; compared by type only.',
       ignoreBody: true,
     },
   },
@@ -72,7 +73,8 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
       ignoreBody: true,
     },
     'create-with-artifact-location': {
-      reason: 'Client-supplied artifact locations are not honoured: locations are server-owned (issue, security §1.3 B).',
+      reason:
+        'Client-supplied artifact locations are not honoured: locations are server-owned (issue, security §1.3 B).',
     },
     'search-page-2': {
       reason:
@@ -128,5 +130,12 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
       errorCode: 'INVALID_PARAMETER_VALUE',
     },
   },
-  'registry.json': {},
+  'registry.json': {
+    'transition-stage-archive-existing-to-archived': {
+      reason:
+        "Archiving into a non-active stage is a deterministic client error: 400 INVALID_PARAMETER_VALUE with MLflow's message instead of 500 INTERNAL_ERROR, which the client would retry for minutes (contract §9.4).",
+      status: 400,
+      errorCode: 'INVALID_PARAMETER_VALUE',
+    },
+  },
 };

@@ -1,10 +1,25 @@
 import { BACKENDS } from '../support/backends';
 import { createTestApp, TestApp } from '../support/test-app';
-import { Bindings, compareJson, describedBytes, GoldenExchange, loadGolden, Mismatch } from './golden';
+import {
+  Bindings,
+  compareJson,
+  describedBytes,
+  GoldenExchange,
+  loadGolden,
+  Mismatch,
+} from './golden';
 import { DEVIATIONS, Deviation } from './deviations';
 
 /** The recorded files replayed here; each is replayed in order against a fresh, empty suite. */
-const FILES = ['experiments.json', 'runs.json', 'metrics.json', 'search.json', 'errors.json', 'artifacts.json'];
+const FILES = [
+  'experiments.json',
+  'runs.json',
+  'metrics.json',
+  'search.json',
+  'errors.json',
+  'artifacts.json',
+  'registry.json',
+];
 
 interface Answer {
   status: number;
@@ -20,14 +35,23 @@ async function send(t: TestApp, exchange: GoldenExchange, bindings: Bindings): P
   let payload: string | Buffer | undefined;
   if (request.body_format === 'description') payload = describedBytes(request.body as string);
   else if (request.body_format === 'raw-text') payload = request.body as string;
-  else if (request.body !== null && request.body !== undefined) payload = JSON.stringify(bindings.body(request.body));
-  const response = await t.app.getHttpAdapter().getInstance().inject({
-    method: request.method as 'GET',
-    url: bindings.path(request.path),
-    headers,
-    ...(payload !== undefined ? { payload } : {}),
-  });
-  return { status: response.statusCode, headers: response.headers, text: response.body, rawPayload: response.rawPayload };
+  else if (request.body !== null && request.body !== undefined)
+    payload = JSON.stringify(bindings.body(request.body));
+  const response = await t.app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method: request.method as 'GET',
+      url: bindings.path(request.path),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    text: response.body,
+    rawPayload: response.rawPayload,
+  };
 }
 
 function parse(text: string): unknown {
@@ -38,35 +62,64 @@ function parse(text: string): unknown {
   }
 }
 
-function check(exchange: GoldenExchange, answer: Answer, bindings: Bindings, deviation?: Deviation): Mismatch[] {
+function check(
+  exchange: GoldenExchange,
+  answer: Answer,
+  bindings: Bindings,
+  deviation?: Deviation,
+): Mismatch[] {
   const expected = exchange.response;
   const status = deviation?.status ?? expected.status;
   const problems: Mismatch[] = [];
-  if (answer.status !== status) problems.push({ path: 'status', problem: `expected ${status}, got ${answer.status}: ${answer.text.slice(0, 300)}` });
+  if (answer.status !== status)
+    problems.push({
+      path: 'status',
+      problem: `expected ${status}, got ${answer.status}: ${answer.text.slice(0, 300)}`,
+    });
   const body = parse(answer.text);
   // A deviation that names a status answers with that status; it is an error only if it names a code.
   const recordedCode = (expected.body as { error_code?: string } | null)?.error_code;
-  const expectedCode = deviation?.status !== undefined ? deviation.errorCode : (deviation?.errorCode ?? recordedCode);
+  const expectedCode =
+    deviation?.status !== undefined ? deviation.errorCode : (deviation?.errorCode ?? recordedCode);
   if (expectedCode) {
     const code = (body as { error_code?: string } | null)?.error_code;
-    if (code !== expectedCode) problems.push({ path: 'error_code', problem: `expected ${expectedCode}, got ${code}` });
-    if (typeof (body as { message?: unknown })?.message !== 'string') problems.push({ path: 'message', problem: 'missing' });
+    if (code !== expectedCode)
+      problems.push({ path: 'error_code', problem: `expected ${expectedCode}, got ${code}` });
+    if (typeof (body as { message?: unknown })?.message !== 'string')
+      problems.push({ path: 'message', problem: 'missing' });
     return problems;
   }
   if (deviation?.ignoreBody || problems.length > 0) return problems;
   if (expected.headers['content-disposition']) {
     const recorded = expected.body as { length: number; first_bytes_hex: string };
-    if (answer.rawPayload.length !== recorded.length) problems.push({ path: 'body.length', problem: `expected ${recorded.length}, got ${answer.rawPayload.length}` });
+    if (answer.rawPayload.length !== recorded.length)
+      problems.push({
+        path: 'body.length',
+        problem: `expected ${recorded.length}, got ${answer.rawPayload.length}`,
+      });
     const hex = answer.rawPayload.subarray(0, 16).toString('hex');
-    if (hex !== recorded.first_bytes_hex) problems.push({ path: 'body.first_bytes', problem: `expected ${recorded.first_bytes_hex}, got ${hex}` });
+    if (hex !== recorded.first_bytes_hex)
+      problems.push({
+        path: 'body.first_bytes',
+        problem: `expected ${recorded.first_bytes_hex}, got ${hex}`,
+      });
     return problems;
   }
   if (typeof expected.body === 'string') {
     return expected.body === answer.text || bindings.matchString(expected.body, answer.text)
       ? problems
-      : [...problems, { path: 'body', problem: `expected text ${JSON.stringify(expected.body)}, got ${JSON.stringify(answer.text.slice(0, 200))}` }];
+      : [
+          ...problems,
+          {
+            path: 'body',
+            problem: `expected text ${JSON.stringify(expected.body)}, got ${JSON.stringify(answer.text.slice(0, 200))}`,
+          },
+        ];
   }
-  return [...problems, ...compareJson(expected.body, body, bindings, { looseValues: ['next_page_token'] })];
+  return [
+    ...problems,
+    ...compareJson(expected.body, body, bindings, { looseValues: ['next_page_token'] }),
+  ];
 }
 
 describe.each(BACKENDS)('golden replay of MLflow 2.17.2 exchanges on %s', (backend) => {

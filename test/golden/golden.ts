@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the recordings live: shared/ beside the repository (also in CI's clean clone). */
-export const GOLDEN_DIR = process.env.GOLDEN_DIR ?? join(__dirname, '../../../shared/reference/mlflow-golden');
+export const GOLDEN_DIR =
+  process.env.GOLDEN_DIR ?? join(__dirname, '../../../shared/reference/mlflow-golden');
 
 export interface GoldenExchange {
   name: string;
@@ -132,21 +133,42 @@ export function compareJson(
       if (loose.includes(leaf) || loose.includes(path)) return [];
       return bindings.matchString(expected, actual)
         ? []
-        : [{ path, problem: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}` }];
+        : [
+            {
+              path,
+              problem: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+            },
+          ];
     }
-    if (typeof expected === 'string' && expected === '<ms>' && typeof actual === 'number') return [];
+    if (typeof expected === 'string' && expected === '<ms>' && typeof actual === 'number')
+      return [];
     if (typeof expected !== typeof actual) {
-      return [{ path, problem: `expected ${typeof expected} ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}` }];
+      return [
+        {
+          path,
+          problem: `expected ${typeof expected} ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+        },
+      ];
     }
     if (loose.includes(leaf) || loose.includes(path) || expected === actual) return [];
-    return [{ path, problem: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}` }];
+    return [
+      { path, problem: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}` },
+    ];
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return [{ path, problem: `expected an array, got ${JSON.stringify(actual)}` }];
+    if (!Array.isArray(actual))
+      return [{ path, problem: `expected an array, got ${JSON.stringify(actual)}` }];
     if (expected.length !== actual.length) {
-      return [{ path, problem: `expected ${expected.length} items, got ${actual.length}: ${JSON.stringify(actual).slice(0, 400)}` }];
+      return [
+        {
+          path,
+          problem: `expected ${expected.length} items, got ${actual.length}: ${JSON.stringify(actual).slice(0, 400)}`,
+        },
+      ];
     }
-    return expected.flatMap((item, i) => compareJson(item, actual[i], bindings, options, `${path}[${i}]`));
+    return expected.flatMap((item, i) =>
+      compareJson(item, actual[i], bindings, options, `${path}[${i}]`),
+    );
   }
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
     return [{ path, problem: `expected an object, got ${JSON.stringify(actual)}` }];
@@ -154,7 +176,12 @@ export function compareJson(
   const expectedKeys = Object.keys(expected);
   const actualKeys = Object.keys(actual);
   if (expectedKeys.join(',') !== actualKeys.join(',')) {
-    return [{ path, problem: `keys ${JSON.stringify(actualKeys)} differ from recorded ${JSON.stringify(expectedKeys)}` }];
+    return [
+      {
+        path,
+        problem: `keys ${JSON.stringify(actualKeys)} differ from recorded ${JSON.stringify(expectedKeys)}`,
+      },
+    ];
   }
   return expectedKeys.flatMap((key) =>
     compareJson(
