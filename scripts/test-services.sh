@@ -180,7 +180,7 @@ ftp_start() {
   fi
   write_vsftpd_config
   # setsid: the listener leads its own process group, so ftp_stop can kill it with every session.
-  setsid /usr/sbin/vsftpd "$FTP_DIR/vsftpd.conf" </dev/null >>"$FTP_DIR/stdout.log" 2>&1 &
+  setsid /usr/sbin/vsftpd "$FTP_DIR/vsftpd.conf" </dev/null >>"$FTP_DIR/stdout.log" 2>&1 9>&- &
   echo $! >"$FTP_DIR/vsftpd.pid"
   wait_for vsftpd "$FTP_PORT" 220 || { tail -n 20 "$FTP_DIR/stdout.log" "$FTP_DIR/vsftpd.log" 2>/dev/null >&2; return 1; }
   log "vsftpd up on 127.0.0.1:$FTP_PORT"
@@ -217,7 +217,7 @@ sftp_start() {
   fi
   write_sshd_config
   /usr/sbin/sshd -t -f "$SSH_DIR/sshd_config" || die "sshd config test failed"
-  /usr/sbin/sshd -f "$SSH_DIR/sshd_config" -E "$SSH_DIR/sshd.log"
+  /usr/sbin/sshd -f "$SSH_DIR/sshd_config" -E "$SSH_DIR/sshd.log" 9>&-
   wait_for sshd "$SFTP_PORT" SSH- || { tail -n 20 "$SSH_DIR/sshd.log" >&2; return 1; }
   log "sshd up on 127.0.0.1:$SFTP_PORT"
 }
@@ -239,8 +239,17 @@ TEST_SFTP_KEY=$SSH_DIR/client_ed25519
 EOF
 }
 
+# Serialises concurrent invocations (an outage test may run "start" while its "stop" is
+# still waiting for the port to close).
+lock() {
+  mkdir -p "$STATE_DIR"
+  exec 9>"$STATE_DIR/.lock"
+  flock 9
+}
+
 main() {
   local cmd=${1:-start}
+  case $cmd in start | stop | ftp-stop | ftp-start) lock ;; esac
   case $cmd in
     start)
       require_root
