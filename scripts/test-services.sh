@@ -129,7 +129,12 @@ write_sshd_config() {
   [[ -s "$SSH_DIR/client_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/client_ed25519"
   # sshd reads authorized keys as the user, so they live in its home, not in the repo.
   install -d -m 700 -o "$FTP_USER" -g "$FTP_USER" "$USER_HOME/.ssh"
-  install -m 600 -o "$FTP_USER" -g "$FTP_USER" "$SSH_DIR/client_ed25519.pub" "$USER_HOME/.ssh/authorized_keys"
+  # Appended, not replaced: several checkouts on one machine (a developer's and CI's) share the user.
+  local keys="$USER_HOME/.ssh/authorized_keys"
+  touch "$keys"
+  grep -qxF "$(cat "$SSH_DIR/client_ed25519.pub")" "$keys" || cat "$SSH_DIR/client_ed25519.pub" >>"$keys"
+  chown "$FTP_USER:$FTP_USER" "$keys"
+  chmod 600 "$keys"
   cat >"$SSH_DIR/sshd_config" <<EOF
 Port $SFTP_PORT
 ListenAddress 127.0.0.1
