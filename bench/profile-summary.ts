@@ -54,6 +54,23 @@ function main() {
     const key = `${functionName || '(anonymous)'} ${l}:${lineNumber + 1}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
   }
+  // Inclusive time: each sample counts once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${layer(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`;
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      if (!n || n.callFrame.functionName === '(root)') continue;
+      const key = label(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
   const idle = layers.get('(idle)') ?? 0;
   const busy = total - idle;
   const pct = (us: number) => ((100 * us) / busy).toFixed(1).padStart(5);
@@ -66,6 +83,15 @@ function main() {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 30)) {
     console.log(`${pct(us)}%  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${l}`);
+  }
+  console.log(`\ntop ${top} functions by inclusive time (% of busy), our code and drivers only:`);
+  for (const [f, us] of [...inclusive]
+    .filter(([f]) =>
+      / (apps|libs)\/|mysql2|typeorm|fastify|@nestjs|class-(validator|transformer)/.test(f),
+    )
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
+    console.log(`${pct(us)}%  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${f}`);
   }
   console.log(`\ntop ${top} functions by self time (% of busy):`);
   for (const [f, us] of [...fns]
