@@ -50,7 +50,8 @@ function hashingSink() {
       done();
     },
   });
-  return { sink, digest: () => hash.digest('hex'), bytes: () => bytes };
+  let digest: string | undefined;
+  return { sink, digest: () => (digest ??= hash.digest('hex')), bytes: () => bytes };
 }
 
 /**
@@ -74,11 +75,16 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
   const size = scaled(ctx, ctx.args.artifactBytes, 1024 * 1024);
   const file = join(tmpdir(), `bench-artifact-${process.pid}.bin`);
   const ftp = new FtpClient(600_000);
+  const root = decodeURIComponent(new URL(ctx.args.ftpUrl).pathname).replace(/\/+$/, '');
+  const remote = `${root}/bench-direct-${process.pid}.bin`;
+  /** The run's directory on the FTP server, relative to the root (unique: it holds the run id). */
+  let runDir: string | undefined;
   try {
     const experimentId = await createExperiment(client, `bench-g-${Date.now()}`);
     const runId = await createRun(client, experimentId, 'artifacts');
     const uri = (await getRun(client, runId)).info.artifact_uri ?? '';
     const relative = uri.replace(/^mlflow-artifacts:(\/\/[^/]*)?\/?/, '');
+    runDir = relative.replace(/\/artifacts$/, '');
     const path = `/api/2.0/mlflow-artifacts/artifacts/${relative}/big.bin`;
 
     // Probe: is the proxy there?
@@ -144,8 +150,6 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
     );
 
     ctx.sampler?.enter('g.direct');
-    const u = new URL(ctx.args.ftpUrl);
-    const remote = `${decodeURIComponent(u.pathname).replace(/\/+$/, '')}/bench-direct-${process.pid}.bin`;
     await ftp.access(ftpAccess(ctx.args.ftpUrl));
     t0 = nowMs();
     await ftp.uploadFrom(createReadStream(file), remote);
@@ -158,8 +162,6 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
       direct.bytes() === size && direct.digest() === expected,
       `(g) direct download: ${direct.bytes()} bytes`,
     );
-    await ftp.remove(remote, true);
-    await pool.request({ method: 'DELETE', path }).then((r) => r.body.dump());
 
     ctx.report.figure('g.file_mib', size / 2 ** 20, 'MiB');
     ctx.report.figure('g.proxy.upload_mb_per_s', proxyUp, 'MB/s');
@@ -173,9 +175,28 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
       ctx.report.figure('g.proxy.rss_growth_mb', proxyPeak - before, 'MB');
     }
   } finally {
+    // Leave nothing on the shared FTP server: the direct copy and this run's directory (its
+    // experiment directory only if empty: other scratch databases reuse experiment ids).
+    await cleanFtp(ctx.args.ftpUrl, remote, root, runDir).catch((e: Error) =>
+      log(`(g) FTP cleanup: ${e.message}`),
+    );
     ftp.close();
     rmSync(file, { force: true });
     await pool.close();
     await client.close();
+  }
+}
+
+async function cleanFtp(ftpUrl: string, remote: string, root: string, runDir?: string) {
+  const ftp = new FtpClient(30_000);
+  try {
+    await ftp.access(ftpAccess(ftpUrl));
+    await ftp.remove(remote, true);
+    if (runDir && /^\d+\/[0-9a-f]{32}$/.test(runDir)) {
+      await ftp.removeDir(`${root}/${runDir}`).catch(() => undefined);
+      await ftp.send(`RMD ${root}/${runDir.split('/')[0]}`, true);
+    }
+  } finally {
+    ftp.close();
   }
 }
