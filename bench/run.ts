@@ -7,7 +7,8 @@ import { BenchContext, remainingMs } from './lib/context';
 import { CpuAccount, findDatabasePid } from './lib/cpu';
 import { log, Report } from './lib/report';
 import { createScratchDb, ScratchDb } from './lib/scratch-db';
-import { MemorySampler, readMemory, sleep, startSuite, StartedSuite } from './lib/suite';
+import { existsSync } from 'node:fs';
+import { appMain, MemorySampler, readMemory, sleep, startSuite, StartedSuite } from './lib/suite';
 import { ftpReachable, runArtifacts } from './workloads/artifacts';
 import { runHistory } from './workloads/history';
 import { LogBatchResult, runLogBatch } from './workloads/log-batch';
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
     if (sampler && pid !== undefined) {
       await sleep(2000);
       report.figure('f.suite.idle_rss_mb', readMemory(pid)?.rssMb ?? Number.NaN, 'MB');
+      if (suiteDb) await measureServicesIdle(report, suiteDb, args.suiteNodeArgs, stamp);
       sampler.start();
     }
 
@@ -179,6 +181,43 @@ async function main(): Promise<number> {
   }
   log('all checks passed');
   return 0;
+}
+
+/**
+ * Idle RSS of each standalone service that has been built (`npm run build`), booted on the same
+ * scratch database, 2 s after it answers /health; the suite's figure is measured separately.
+ */
+async function measureServicesIdle(
+  report: Report,
+  db: ScratchDb,
+  nodeArgs: string[],
+  stamp: string,
+): Promise<void> {
+  for (const app of ['tracking', 'model-registry', 'artifact-proxy']) {
+    const name = `f.${app.replace('-', '_')}.idle_rss_mb`;
+    if (!existsSync(join(ROOT, appMain(app)))) {
+      report.skipped(name, `${appMain(app)} not built (run \`npm run build\` first)`);
+      continue;
+    }
+    try {
+      const service = await startSuite({
+        root: ROOT,
+        main: appMain(app),
+        backendStoreUri: db.uri,
+        nodeArgs: nodeArgs.filter((a) => !a.startsWith('--cpu-prof')),
+        extraEnv: {},
+        logFile: join(ROOT, 'bench', 'results', `${stamp}.${app}.log`),
+      });
+      try {
+        await sleep(2000);
+        report.figure(name, readMemory(service.pid)?.rssMb ?? Number.NaN, 'MB');
+      } finally {
+        await service.stop();
+      }
+    } catch (error) {
+      report.fail(`${app} did not start: ${describe(error)}`);
+    }
+  }
 }
 
 async function logServerVersion(db: ScratchDb): Promise<void> {

@@ -5,7 +5,12 @@ import { resolve } from 'node:path';
 import { CpuAccount } from './cpu';
 import { log } from './report';
 
-export const SUITE_MAIN = 'dist/apps/suite/apps/suite/src/main.js';
+/** Where `nest build <app>` puts an app's entry point. */
+export function appMain(app: string): string {
+  return `dist/apps/${app}/apps/${app}/src/main.js`;
+}
+
+export const SUITE_MAIN = appMain('suite');
 
 export interface StartedSuite {
   url: string;
@@ -34,8 +39,10 @@ export async function startSuite(options: {
   extraEnv: Record<string, string>;
   logFile: string;
   bootTimeoutMs?: number;
+  /** Entry point relative to root (default: the suite). */
+  main?: string;
 }): Promise<StartedSuite> {
-  const main = resolve(options.root, SUITE_MAIN);
+  const main = resolve(options.root, options.main ?? SUITE_MAIN);
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npx nest build suite\` first`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -89,7 +96,7 @@ export async function startSuite(options: {
     }
     await sleep(200);
   }
-  log(`suite pid ${pid} listening on ${url} (log: ${options.logFile})`);
+  log(`${options.main ?? 'suite'} pid ${pid} listening on ${url} (log: ${options.logFile})`);
   return { url, pid, logFile: options.logFile, stop };
 }
 
