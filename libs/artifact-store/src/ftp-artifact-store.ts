@@ -49,6 +49,9 @@ export interface FtpArtifactStoreOptions {
 
 const FORBIDDEN_IN_COMMANDS = /[\r\n\0]/;
 
+/** Temp files of failed uploads remembered for removal once the server is back (bounded). */
+const MAX_ORPHANS = 1000;
+
 /** Never put a CR, LF or NUL into an FTP command line (command injection), whatever the caller checked. */
 function assertCommandSafe(value: string, what: string): void {
   if (FORBIDDEN_IN_COMMANDS.test(value)) {
@@ -125,6 +128,8 @@ export class FtpArtifactStore extends ArtifactStore {
   private readonly root: string;
   private readonly timeoutMs: number;
   private rootReady = false;
+  /** Temp files that could not be removed because the server was unreachable. */
+  private readonly orphans = new Set<string>();
 
   constructor(private readonly options: FtpArtifactStoreOptions) {
     super();
@@ -270,6 +275,7 @@ export class FtpArtifactStore extends ArtifactStore {
         await this.ensureDirectory(client, this.root);
         this.rootReady = true;
       }
+      await this.removeOrphans(client);
       return client;
     } catch (err) {
       client.close();
@@ -451,7 +457,21 @@ export class FtpArtifactStore extends ArtifactStore {
       }
       await this.run((c) => c.remove(tmp, true));
     } catch {
-      this.log('Could not remove a temporary upload file; it is left for cleanup');
+      // The server is down (an outage mid-upload): retried on the next connection made.
+      if (this.orphans.size < MAX_ORPHANS) this.orphans.add(tmp);
+      this.log('Could not remove a temporary upload file; it is removed once the server is back');
+    }
+  }
+
+  /**
+   * Removes the temp files of uploads that failed while the server was unreachable, on a new
+   * connection before it is lent out. Reply errors (550: already gone) are ignored by `remove`;
+   * a connection error fails the connect like any other.
+   */
+  private async removeOrphans(client: Client): Promise<void> {
+    for (const tmp of [...this.orphans]) {
+      await client.remove(tmp, true);
+      this.orphans.delete(tmp);
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
+import { ClientRequest, request as httpRequest, IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -242,6 +242,22 @@ export interface RawResponse {
 }
 
 /**
+ * Node's HTTP client stops relaying its socket's 'drain' to the request once the whole response
+ * has been parsed (it removes its listener in `socketOnData`), so a body piped into a request
+ * that was answered early (a refused upload) waits on back-pressure forever. Relays it for the
+ * rest of the request, only when Node's own relay did not (that one clears `writableNeedDrain`).
+ */
+function relayDrainAfterResponse(req: ClientRequest): void {
+  const socket = req.socket;
+  if (!socket) return;
+  const relay = () => {
+    if (req.writableNeedDrain) req.emit('drain');
+  };
+  socket.on('drain', relay);
+  req.once('close', () => socket.off('drain', relay));
+}
+
+/**
  * One HTTP request with the request target sent byte for byte as given (no client-side
  * normalisation of `..`, backslashes or encodings).
  */
@@ -262,6 +278,7 @@ export function rawHttp(
         headers: options.headers,
       },
       (res) => {
+        if (!req.writableFinished) relayDrainAfterResponse(req);
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
