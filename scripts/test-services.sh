@@ -202,15 +202,17 @@ descendants() {
 }
 
 ftp_stop() {
-  if pid_alive "$FTP_DIR/vsftpd.pid"; then
-    local pid pids
-    pid=$(cat "$FTP_DIR/vsftpd.pid")
-    pids=$(descendants "$pid")
+  local listeners pids="" pid
+  # The listener on our port may have been started from another checkout of this repository
+  # (a developer's tree and CI's clone share the machine), so look it up by its config path too.
+  listeners=$( { pid_alive "$FTP_DIR/vsftpd.pid" && cat "$FTP_DIR/vsftpd.pid"; pgrep -f '^/usr/sbin/vsftpd .*/\.test-services/vsftpd/vsftpd\.conf$'; } | sort -u)
+  for pid in $listeners; do pids="$pids $(descendants "$pid")"; done
+  if [[ -n ${pids// /} ]]; then
     # shellcheck disable=SC2086
     kill -KILL $pids 2>/dev/null || true
     # kill -0 would still see the listener as a zombie where init does not reap; watch the port.
     for _ in $(seq 1 50); do banner_ok "$FTP_PORT" 220 || break; sleep 0.1; done
-    log "vsftpd stopped (listener and $(($(wc -w <<<"$pids") - 1)) session processes)"
+    log "vsftpd stopped ($(wc -w <<<"$pids") processes: listener and sessions)"
   fi
   rm -f "$FTP_DIR/vsftpd.pid"
 }
