@@ -222,6 +222,8 @@ sftp_start() {
     log "sshd already running"
     return 0
   fi
+  # A test sshd of another checkout would hold the port: replace it with ours.
+  sftp_stop
   write_sshd_config
   /usr/sbin/sshd -t -f "$SSH_DIR/sshd_config" || die "sshd config test failed"
   /usr/sbin/sshd -f "$SSH_DIR/sshd_config" -E "$SSH_DIR/sshd.log" 9>&-
@@ -230,8 +232,13 @@ sftp_start() {
 }
 
 sftp_stop() {
-  if pid_alive "$SSH_DIR/sshd.pid"; then
-    kill -TERM "$(cat "$SSH_DIR/sshd.pid")" 2>/dev/null || true
+  local listeners
+  # As for vsftpd: the listener may belong to another checkout's state directory.
+  listeners=$( { pid_alive "$SSH_DIR/sshd.pid" && cat "$SSH_DIR/sshd.pid"; pgrep -f '^sshd: /usr/sbin/sshd -f .*/\.test-services/sshd/sshd_config'; } | sort -u)
+  if [[ -n $listeners ]]; then
+    # shellcheck disable=SC2086
+    kill -TERM $listeners 2>/dev/null || true
+    for _ in $(seq 1 50); do banner_ok "$SFTP_PORT" SSH- || break; sleep 0.1; done
     log "sshd stopped"
   fi
   rm -f "$SSH_DIR/sshd.pid"
