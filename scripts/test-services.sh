@@ -183,6 +183,8 @@ ftp_start() {
     log "vsftpd already running"
     return 0
   fi
+  # A test vsftpd of another checkout would hold the port: replace it with ours.
+  ftp_stop
   write_vsftpd_config
   # setsid: the listener leads its own process group, so ftp_stop can kill it with every session.
   setsid /usr/sbin/vsftpd "$FTP_DIR/vsftpd.conf" </dev/null >>"$FTP_DIR/stdout.log" 2>&1 9>&- &
