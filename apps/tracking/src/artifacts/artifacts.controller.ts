@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -19,7 +19,9 @@ import {
 
 import {
   GetArtifactRequestDto,
+  GetLoggedModelArtifactRequestDto,
   ListArtifactsRequestDto,
+  ListLoggedModelArtifactsRequestDto,
   ListArtifactsResponseDto,
   toListArtifactsJson,
   UploadArtifactQueryDto,
@@ -39,6 +41,20 @@ export class ArtifactsController {
   @ApiOkResponse({ type: ListArtifactsResponseDto })
   async list(@MlflowRequest() dto: ListArtifactsRequestDto): Promise<ListArtifactsResponseDto> {
     const listing = await this.artifacts.list(dto.run_id, dto.path);
+    return toListArtifactsJson(listing.rootUri, listing.files);
+  }
+
+  @Get('logged-models/:model_id/artifacts/directories')
+  @ApiOperation({
+    summary:
+      "List a directory of a logged model's artifacts (MLflow 3.x; paths relative to its root)",
+  })
+  @ApiOkResponse({ type: ListArtifactsResponseDto })
+  async listLoggedModel(
+    @Param('model_id') modelId: string,
+    @MlflowRequest() dto: ListLoggedModelArtifactsRequestDto,
+  ): Promise<ListArtifactsResponseDto> {
+    const listing = await this.artifacts.listLoggedModel(modelId, dto.artifact_directory_path);
     return toListArtifactsJson(listing.rootUri, listing.files);
   }
 }
@@ -92,5 +108,23 @@ export class ArtifactsAjaxController {
     );
     // MLflow answers an empty body (with a JSON content type).
     void reply.status(200).header('Content-Type', 'application/json').send('');
+  }
+
+  @Get('logged-models/:model_id/artifacts/files')
+  @ApiOperation({
+    summary: "Download one of a logged model's artifact files (MLflow 3.x UI route)",
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The file bytes' })
+  async downloadLoggedModel(
+    @Param('model_id') modelId: string,
+    @MlflowRequest() dto: GetLoggedModelArtifactRequestDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { fileName, stream } = await this.artifacts.downloadLoggedModel(
+      modelId,
+      dto.artifact_file_path,
+    );
+    sendArtifact(reply, fileName, stream);
   }
 }

@@ -71,3 +71,22 @@ export function toListArtifactsJson(rootUri: string, files: FileInfo[]): ListArt
   if (files.length > 0) json.files = files.map(toFileInfoJson);
   return json;
 }
+
+export class ListLoggedModelArtifactsRequestDto {
+  @MlflowField({
+    type: 'string',
+    description: "Directory relative to the logged model's artifact root (absent: the root)",
+    example: 'data',
+  })
+  artifact_directory_path?: string;
+}
+
+export class GetLoggedModelArtifactRequestDto {
+  @MlflowField({
+    type: 'string',
+    required: true,
+    description: "File path relative to the logged model's artifact root",
+    example: 'MLmodel',
+  })
+  artifact_file_path!: string;
+}

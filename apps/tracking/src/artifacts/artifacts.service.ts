@@ -9,8 +9,8 @@ import {
   artifactPathUnder,
   canonicalArtifactPath,
   FileInfo,
+  LoggedModelStore,
   MlflowError,
-  RunInfo,
   RunStore,
 } from '@app/domain';
 
@@ -61,23 +61,46 @@ function readAtMost(body: Readable, limit: number): Promise<Buffer> {
 export class ArtifactsService {
   constructor(
     private readonly runs: RunStore,
+    private readonly loggedModels: LoggedModelStore,
     private readonly store: ArtifactStore,
   ) {}
 
   async list(runId: string, path: string | undefined): Promise<RunArtifactListing> {
     const relative = canonicalArtifactPath(path ?? '');
     const run = await this.runs.getRunInfo(runId);
-    const entries = (await this.store.list(artifactPathUnder(this.rootOf(run), relative))) ?? [];
-    return {
-      rootUri: run.artifactUri,
-      files: entries.map((e) => ({ ...e, path: relative ? `${relative}/${e.path}` : e.path })),
-    };
+    return this.listUnder(run.artifactUri, relative);
   }
 
   async download(runId: string, path: string): Promise<RunArtifactDownload> {
     const relative = canonicalArtifactPath(path);
     const run = await this.runs.getRunInfo(runId);
-    const target = artifactPathUnder(this.rootOf(run), relative);
+    return this.downloadUnder(run.artifactUri, relative);
+  }
+
+  /** A directory of an MLflow 3.x logged model's artifacts (paths relative to its root). */
+  async listLoggedModel(modelId: string, path: string | undefined): Promise<RunArtifactListing> {
+    const relative = canonicalArtifactPath(path ?? '');
+    const model = await this.loggedModels.getLoggedModel(modelId);
+    return this.listUnder(model.artifactLocation, relative);
+  }
+
+  async downloadLoggedModel(modelId: string, path: string): Promise<RunArtifactDownload> {
+    const relative = canonicalArtifactPath(path);
+    const model = await this.loggedModels.getLoggedModel(modelId);
+    return this.downloadUnder(model.artifactLocation, relative);
+  }
+
+  private async listUnder(rootUri: string, relative: string): Promise<RunArtifactListing> {
+    const entries =
+      (await this.store.list(artifactPathUnder(this.storePathOf(rootUri), relative))) ?? [];
+    return {
+      rootUri,
+      files: entries.map((e) => ({ ...e, path: relative ? `${relative}/${e.path}` : e.path })),
+    };
+  }
+
+  private async downloadUnder(rootUri: string, relative: string): Promise<RunArtifactDownload> {
+    const target = artifactPathUnder(this.storePathOf(rootUri), relative);
     return { fileName: posix.basename(target), stream: await this.store.openRead(target) };
   }
 
@@ -111,15 +134,18 @@ export class ArtifactsService {
     const data = await readAtMost(body, MAX_UI_UPLOAD_BYTES);
     if (data.length === 0) throw MlflowError.invalidParameterValue('Request must specify data.');
     const run = await this.runs.getRunInfo(runId);
-    await this.store.write(artifactPathUnder(this.rootOf(run), relative), Readable.from([data]));
+    await this.store.write(
+      artifactPathUnder(this.storePathOf(run.artifactUri), relative),
+      Readable.from([data]),
+    );
   }
 
-  /** Where the run's files are in the store; runs created elsewhere may point outside it. */
-  private rootOf(run: RunInfo): string {
-    const root = artifactPathOfUri(run.artifactUri);
+  /** Where an artifact root's files are in the store; roots created elsewhere may point outside it. */
+  private storePathOf(rootUri: string): string {
+    const root = artifactPathOfUri(rootUri);
     if (root === null) {
       throw MlflowError.invalidParameterValue(
-        `The artifacts of run ${run.runId} are not stored on this server.`,
+        `The artifacts at ${rootUri} are not stored on this server.`,
       );
     }
     return root;
