@@ -177,9 +177,16 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
   } finally {
     // Leave nothing on the shared FTP server: the direct copy and this run's directory (its
     // experiment directory only if empty: other scratch databases reuse experiment ids).
-    await cleanFtp(ctx.args.ftpUrl, remote, root, runDir).catch((e: Error) =>
-      log(`(g) FTP cleanup: ${e.message}`),
-    );
+    // Other sessions' outage tests stop vsftpd now and then: a few bounded tries.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      try {
+        await cleanFtp(ctx.args.ftpUrl, remote, root, runDir);
+        break;
+      } catch (error) {
+        log(`(g) FTP cleanup, try ${attempt}: ${(error as Error).message}`);
+        if (attempt < 4) await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
     ftp.close();
     rmSync(file, { force: true });
     await pool.close();
