@@ -9,7 +9,7 @@ import {
   RunStatus,
 } from '@app/domain';
 import { Row, SqlRunner } from '../sql-executor';
-import { num, numOrNull, placeholders, q, str } from './sql-helpers';
+import { chunk, num, numOrNull, placeholders, q, str } from './sql-helpers';
 
 /** Columns of `runs r` every run read selects (`id` is the internal surrogate key). */
 export const RUN_COLUMNS =
@@ -50,25 +50,39 @@ export function toMetric(row: Row): Metric {
 }
 
 /**
+ * MariaDB turns an IN list of 1000 values or more into a subquery
+ * (`in_predicate_conversion_threshold`), and for the child tables that plan can scan the whole
+ * table: 26 ms with 999 ids, 3 s with 1000 (bench/FINDINGS.md). 1000 is the Python client's page.
+ */
+const MAX_RUNS_PER_HYDRATION = 500;
+
+/**
  * Full runs (latest metrics, params, tags, dataset inputs, model outputs) for already-selected run
  * rows, in their order: one query per child table for the whole page, never one per run.
  */
 export async function hydrateRuns(runner: SqlRunner, runs: RunRow[]): Promise<Run[]> {
   if (runs.length === 0) return [];
+  if (runs.length > MAX_RUNS_PER_HYDRATION) {
+    const hydrated: Run[] = [];
+    for (const part of chunk(runs, MAX_RUNS_PER_HYDRATION)) {
+      hydrated.push(...(await hydrateRuns(runner, part)));
+    }
+    return hydrated;
+  }
   const pks = runs.map((r) => r.pk);
   const inList = `(${placeholders(pks.length)})`;
   const [metricRows, paramRows, tagRows, datasetRows, inputTagRows, outputRows, modelInputRows] =
     await Promise.all([
       runner.select(
-        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS value, ${q('timestamp')} AS timestamp, step, is_nan FROM latest_metrics WHERE run_id IN ${inList} ORDER BY ${q('key')}`,
+        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS value, ${q('timestamp')} AS timestamp, step, is_nan FROM latest_metrics WHERE run_id IN ${inList} ORDER BY run_id, ${q('key')}`,
         pks,
       ),
       runner.select(
-        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS v FROM params WHERE run_id IN ${inList} ORDER BY ${q('key')}`,
+        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS v FROM params WHERE run_id IN ${inList} ORDER BY run_id, ${q('key')}`,
         pks,
       ),
       runner.select(
-        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS v FROM run_tags WHERE run_id IN ${inList} ORDER BY ${q('key')}`,
+        `SELECT run_id, ${q('key')} AS k, ${q('value')} AS v FROM run_tags WHERE run_id IN ${inList} ORDER BY run_id, ${q('key')}`,
         pks,
       ),
       runner.select(
