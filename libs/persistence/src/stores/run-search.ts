@@ -10,7 +10,7 @@ import {
 } from '@app/domain';
 import { SqlRunner, SqlValue } from '../sql-executor';
 import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
-import { comparisonSql, unsupported } from './search-sql';
+import { comparisonSql, keyValueFilterJoin, unsupported } from './search-sql';
 import { num, placeholders, q, str } from './sql-helpers';
 
 /**
@@ -124,17 +124,15 @@ class RunQueryBuilder {
       }
       case 'param':
       case 'tag': {
-        // An inner join: a clause (even `!=`) only matches runs that have the key.
         const a = this.alias('f');
-        this.joinParams.push(clause.key);
-        const condition = comparisonSql(
-          `${a}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          this.joinParams,
-        );
         this.joins.push(
-          `JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}`,
+          keyValueFilterJoin(
+            KEY_VALUE_TABLES[clause.type],
+            a,
+            `${a}.run_id = r.id`,
+            clause,
+            this.joinParams,
+          ),
         );
         return;
       }

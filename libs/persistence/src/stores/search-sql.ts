@@ -1,6 +1,6 @@
-import { Comparator, MlflowError } from '@app/domain';
+import { Comparator, FilterClause, MlflowError } from '@app/domain';
 import { SqlValue } from '../sql-executor';
-import { placeholders } from './sql-helpers';
+import { placeholders, q } from './sql-helpers';
 
 /**
  * `<column> <comparator> ?` for one parsed filter clause, pushing its parameters. Values are always
@@ -45,4 +45,26 @@ export function orderTerm(expression: string, ascending: boolean): string {
 
 export function unsupported(what: string): MlflowError {
   return MlflowError.invalidParameterValue(`Unsupported search term: ${what}`);
+}
+
+/**
+ * `JOIN <table> <alias> ON <owner match> AND key = ? AND <comparison on value>` for a tag or param
+ * clause. An inner join on purpose: in MLflow a clause, even `!=`, only matches entities that have
+ * the key. Parameters are pushed in the order they appear in the SQL.
+ */
+export function keyValueFilterJoin(
+  table: string,
+  alias: string,
+  ownerMatch: string,
+  clause: FilterClause,
+  params: SqlValue[],
+): string {
+  params.push(clause.key);
+  const condition = comparisonSql(
+    `${alias}.${q('value')}`,
+    clause.comparator,
+    clause.value,
+    params,
+  );
+  return `JOIN ${table} ${alias} ON ${ownerMatch} AND ${alias}.${q('key')} = ? AND ${condition}`;
 }

@@ -9,7 +9,7 @@ import {
 } from '@app/domain';
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
 import { joinArtifactRoot } from './artifact-locations';
-import { comparisonSql, orderTerm, unsupported } from './search-sql';
+import { comparisonSql, keyValueFilterJoin, orderTerm, unsupported } from './search-sql';
 import {
   isDuplicateKeyError,
   num,
@@ -89,15 +89,14 @@ export class SqlExperimentStore extends ExperimentStore {
     query.filter.forEach((clause, i) => {
       if (clause.type === 'tag') {
         const alias = `t${i}`;
-        joinParams.push(clause.key);
-        const condition = comparisonSql(
-          `${alias}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          joinParams,
-        );
         joins.push(
-          `JOIN experiment_tags ${alias} ON ${alias}.experiment_id = e.experiment_id AND ${alias}.${q('key')} = ? AND ${condition}`,
+          keyValueFilterJoin(
+            'experiment_tags',
+            alias,
+            `${alias}.experiment_id = e.experiment_id`,
+            clause,
+            joinParams,
+          ),
         );
         return;
       }

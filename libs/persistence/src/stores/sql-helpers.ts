@@ -49,7 +49,9 @@ export function str(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
+  return typeof value === 'number' || typeof value === 'bigint'
+    ? value.toString()
+    : JSON.stringify(value);
 }
 
 export function strOrNull(value: unknown): string | null {

@@ -16,7 +16,7 @@ import {
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
 import { joinArtifactRoot } from './artifact-locations';
 import { toMetric } from './run-rows';
-import { comparisonSql, orderTerm, unsupported } from './search-sql';
+import { comparisonSql, keyValueFilterJoin, orderTerm, unsupported } from './search-sql';
 import {
   chunk,
   insertIgnore,
@@ -262,17 +262,15 @@ class SearchBuilder {
       }
       case 'param':
       case 'tag': {
-        // An inner join: a clause (even `!=`) only matches models that have the key.
         const a = this.alias('f');
-        this.joinParams.push(clause.key);
-        const condition = comparisonSql(
-          `${a}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          this.joinParams,
-        );
         this.joins.push(
-          `JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.model_id = lm.model_id AND ${a}.${q('key')} = ? AND ${condition}`,
+          keyValueFilterJoin(
+            KEY_VALUE_TABLES[clause.type],
+            a,
+            `${a}.model_id = lm.model_id`,
+            clause,
+            this.joinParams,
+          ),
         );
         return;
       }

@@ -21,7 +21,7 @@ import {
   SearchRegistryQuery,
 } from '@app/domain';
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
-import { comparisonSql, unsupported } from './search-sql';
+import { comparisonSql, keyValueFilterJoin, unsupported } from './search-sql';
 import {
   chunk,
   isDuplicateKeyError,
@@ -169,15 +169,14 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     query.filter.forEach((clause, i) => {
       if (clause.type === 'tag') {
         const alias = `t${i}`;
-        joinParams.push(clause.key);
-        const condition = comparisonSql(
-          `${alias}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          joinParams,
-        );
         joins.push(
-          `JOIN registered_model_tags ${alias} ON ${alias}.registered_model_id = rm.id AND ${alias}.${q('key')} = ? AND ${condition}`,
+          keyValueFilterJoin(
+            'registered_model_tags',
+            alias,
+            `${alias}.registered_model_id = rm.id`,
+            clause,
+            joinParams,
+          ),
         );
         return;
       }
@@ -374,15 +373,14 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     query.filter.forEach((clause, i) => {
       if (clause.type === 'tag') {
         const alias = `t${i}`;
-        joinParams.push(clause.key);
-        const condition = comparisonSql(
-          `${alias}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          joinParams,
-        );
         joins.push(
-          `JOIN model_version_tags ${alias} ON ${alias}.registered_model_id = mv.registered_model_id AND ${alias}.version = mv.version AND ${alias}.${q('key')} = ? AND ${condition}`,
+          keyValueFilterJoin(
+            'model_version_tags',
+            alias,
+            `${alias}.registered_model_id = mv.registered_model_id AND ${alias}.version = mv.version`,
+            clause,
+            joinParams,
+          ),
         );
         return;
       }
