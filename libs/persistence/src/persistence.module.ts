@@ -71,12 +71,18 @@ export class PersistenceModule implements OnApplicationShutdown {
               );
             }
             const autoMigrate = opts.autoMigrate ?? dataSource.options.type === 'better-sqlite3';
-            await prepareSchema(dataSource, autoMigrate);
-            // The Default experiment is created by the migration, before any root is configured.
-            await dataSource.query(
-              "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND artifact_location = ''",
-              [joinArtifactRoot(opts.defaultArtifactRoot, '0')],
-            );
+            try {
+              await prepareSchema(dataSource, autoMigrate);
+              // The Default experiment is created by the migration, before any root is configured.
+              await dataSource.query(
+                "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND artifact_location = ''",
+                [joinArtifactRoot(opts.defaultArtifactRoot, '0')],
+              );
+            } catch (error) {
+              // The app never starts, so nothing else would close the pool it opened.
+              await dataSource.destroy();
+              throw error;
+            }
             new Logger('Persistence').log(
               `Backend store ready: ${redactUri(opts.backendStoreUri)}`,
             );
