@@ -584,6 +584,67 @@ describe.each(BACKENDS)('runs/search on %s', (backend) => {
     expect(api.body.error_code).toBe('ENDPOINT_NOT_FOUND');
   });
 
+  it('pages by a metric exactly as one full sort: ties, NaN, missing, both directions', async () => {
+    // Few distinct values (many ties), shared start times (ties broken by run id), NaN and
+    // missing values, and a second experiment whose runs hold the best values of the same key.
+    const paged = await createExperiment(t, 'search-metric-pages');
+    const other = await createExperiment(t, 'search-metric-pages-other');
+    const valueOf = (i: number) => (i % 13 === 0 ? NaN : i % 17 === 0 ? undefined : (i * 7) % 9);
+    const seeds: RunSeed[] = Array.from({ length: 400 }, (_, i) => {
+      const m = valueOf(i);
+      return {
+        name: `page-${i}`,
+        startTime: 1732600000000 + (i % 50),
+        metrics: m === undefined ? {} : { m },
+        params: { p: i % 3 === 0 ? 'b' : 'a' },
+      };
+    });
+    const uuids = await seedRuns(t, paged, seeds);
+    await seedRuns(
+      t,
+      other,
+      Array.from({ length: 300 }, (_, i) => ({ name: `other-${i}`, metrics: { m: 100 + i } })),
+    );
+    const rows = seeds
+      .map((s, i) => ({
+        name: s.name,
+        id: uuids[i],
+        m: valueOf(i),
+        p: s.params!.p,
+        start: s.startTime!,
+      }))
+      .filter((r) => r.p === 'a');
+    const rank = (m: number | undefined) => (m === undefined ? 2 : Number.isNaN(m) ? 1 : 0);
+    for (const ascending of [false, true]) {
+      const expected = [...rows]
+        .sort(
+          (a, b) =>
+            rank(a.m) - rank(b.m) ||
+            (rank(a.m) === 0 ? (ascending ? a.m! - b.m! : b.m! - a.m!) : 0) ||
+            b.start - a.start ||
+            (a.id < b.id ? -1 : 1),
+        )
+        .map((r) => r.name);
+      for (const pageSize of [9, 100]) {
+        const all: string[] = [];
+        let token: string | undefined;
+        do {
+          const res = await post('runs/search', {
+            experiment_ids: [paged],
+            filter: "params.p = 'a'",
+            order_by: [`metrics.m ${ascending ? 'ASC' : 'DESC'}`],
+            max_results: pageSize,
+            ...(token ? { page_token: token } : {}),
+          });
+          expect(res.status).toBe(200);
+          all.push(...names(res.body));
+          token = res.body.next_page_token;
+        } while (token && all.length < rows.length + pageSize);
+        expect(all).toEqual(expected);
+      }
+    }
+  }, 30_000);
+
   it('searches 2,500 runs: right count and order, across 1000-run pages', async () => {
     const big = await createExperiment(t, 'search-2500');
     const seeds: RunSeed[] = Array.from({ length: 2500 }, (_, i) => ({

@@ -86,20 +86,65 @@ function zeroMatches(clause: FilterClause): boolean {
   }
 }
 
+interface Join {
+  kind: 'filter' | 'order';
+  sql: string;
+  params: SqlValue[];
+}
+
+const ALL_JOINS: ReadonlySet<Join['kind']> = new Set(['filter', 'order']);
+const FILTER_JOINS: ReadonlySet<Join['kind']> = new Set(['filter']);
+
+interface LeadingMetric {
+  alias: string;
+  key: string;
+  ascending: boolean;
+  joinIndex: number;
+}
+
 /** Child tables a param or tag clause joins on (run_id, key) → value. */
 const KEY_VALUE_TABLES = { param: 'params', tag: 'run_tags' } as const;
 
 /** Builds one statement's FROM joins and WHERE conditions with their bound values in text order. */
 class RunQueryBuilder {
-  readonly joins: string[] = [];
-  readonly joinParams: SqlValue[] = [];
   readonly where: string[] = [];
   readonly whereParams: SqlValue[] = [];
   readonly order: SortKey[] = [];
+  /** The first sort key when it is a metric: the one a page boundary can be read from. */
+  leadingMetric?: LeadingMetric;
+  private readonly joinList: Join[] = [];
   private aliases = 0;
 
   alias(prefix: string): string {
     return `${prefix}${this.aliases++}`;
+  }
+
+  /** Every join in text order, and their bound values in the same order. */
+  joins(kinds: ReadonlySet<Join['kind']> = ALL_JOINS): { sql: string; params: SqlValue[] } {
+    const chosen = this.joinList.filter((join) => kinds.has(join.kind));
+    return {
+      sql: chosen.map((join) => join.sql).join(' '),
+      params: chosen.flatMap((join) => join.params),
+    };
+  }
+
+  /**
+   * Keeps only runs whose leading metric is a real number at least as early in the sort as
+   * `boundary`: an inner join on a (key, value) range, so the page is read from that index range
+   * instead of sorting every match.
+   */
+  restrictToBoundary(boundary: number): void {
+    const lead = this.leadingMetric!;
+    const a = lead.alias;
+    this.joinList[lead.joinIndex] = {
+      kind: 'order',
+      sql: `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${a}.is_nan = 0 AND ${a}.${q('value')} ${lead.ascending ? '<=' : '>='} ?`,
+      params: [lead.key, boundary],
+    };
+  }
+
+  private join(kind: Join['kind'], sql: string, params: SqlValue[]): number {
+    return this.joinList.push({ kind, sql, params }) - 1;
   }
 
   filter(clause: FilterClause): void {
@@ -109,31 +154,33 @@ class RunQueryBuilder {
         // is_nan test is only needed when 0 itself matches, and without it the (key, value)
         // index covers the clause.
         const a = this.alias('f');
-        this.joinParams.push(clause.key);
+        const params: SqlValue[] = [clause.key];
         const condition = comparisonSql(
           `${a}.${q('value')}`,
           clause.comparator,
           clause.value,
-          this.joinParams,
+          params,
         );
         const notNan = zeroMatches(clause) ? ` AND ${a}.is_nan = 0` : '';
-        this.joins.push(
+        this.join(
+          'filter',
           `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}${notNan}`,
+          params,
         );
         return;
       }
       case 'param':
       case 'tag': {
         const a = this.alias('f');
-        this.joins.push(
-          keyValueFilterJoin(
-            KEY_VALUE_TABLES[clause.type],
-            a,
-            `${a}.run_id = r.id`,
-            clause,
-            this.joinParams,
-          ),
+        const params: SqlValue[] = [];
+        const sql = keyValueFilterJoin(
+          KEY_VALUE_TABLES[clause.type],
+          a,
+          `${a}.run_id = r.id`,
+          clause,
+          params,
         );
+        this.join('filter', sql, params);
         return;
       }
       case 'attribute': {
@@ -152,10 +199,19 @@ class RunQueryBuilder {
     switch (clause.type) {
       case 'metric': {
         const a = this.alias('o');
-        this.joinParams.push(clause.key);
-        this.joins.push(
+        const joinIndex = this.join(
+          'order',
           `LEFT JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
+          [clause.key],
         );
+        if (this.order.length === 0) {
+          this.leadingMetric = {
+            alias: a,
+            key: clause.key,
+            ascending: clause.ascending,
+            joinIndex,
+          };
+        }
         // Real numbers, then NaN, then runs without the metric, in both directions (MLflow's CASE).
         this.order.push(
           {
@@ -169,9 +225,10 @@ class RunQueryBuilder {
       case 'param':
       case 'tag': {
         const a = this.alias('o');
-        this.joinParams.push(clause.key);
-        this.joins.push(
+        this.join(
+          'order',
           `LEFT JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
+          [clause.key],
         );
         this.order.push(...missingLast(`LOWER(${a}.${q('value')})`, clause.ascending));
         return;
@@ -234,24 +291,68 @@ export async function searchRuns(
   builder.whereParams.push(...experimentIds, ...stages);
   query.filter.forEach((clause) => builder.filter(clause));
   query.orderBy.forEach((clause) => builder.orderBy(clause));
+  const boundValues =
+    builder.joins().params.length + builder.whereParams.length + BOUNDARY_QUERY_EXTRA_VALUES;
+  if (boundValues > MAX_BOUND_VALUES) {
+    throw MlflowError.invalidParameterValue(
+      `The search is too large: its experiment ids and filter values come to ${boundValues} values, more than ${MAX_BOUND_VALUES}.`,
+    );
+  }
+  const boundary = await leadingMetricBoundary(sql, builder, query.offset + query.maxResults);
+  if (boundary !== undefined) builder.restrictToBoundary(boundary);
+  const joins = builder.joins();
   const keys = builder.order.map((key, i) => ({ ...key, alias: `s${i}` }));
   const inner =
     `SELECT r.id AS id${keys.map((k) => `, ${k.expression} AS ${k.alias}`).join('')}` +
-    ` FROM runs r ${builder.joins.join(' ')} WHERE ${builder.where.join(' AND ')}` +
+    ` FROM runs r ${joins.sql} WHERE ${builder.where.join(' AND ')}` +
     orderBy(keys.map((k) => `${k.alias} ${k.direction}`)) +
     ' LIMIT ? OFFSET ?';
   const statement =
     `SELECT ${RUN_COLUMNS} FROM (${inner}) page JOIN runs r ON r.id = page.id` +
     orderBy(keys.map((k) => `page.${k.alias} ${k.direction}`));
-  const params = [...builder.joinParams, ...builder.whereParams, query.maxResults, query.offset];
-  if (params.length > MAX_BOUND_VALUES) {
-    throw MlflowError.invalidParameterValue(
-      `The search is too large: its experiment ids and filter values come to ${params.length} values, more than ${MAX_BOUND_VALUES}.`,
-    );
-  }
+  const params = [...joins.params, ...builder.whereParams, query.maxResults, query.offset];
   const rows = await sql.select(statement, params);
   const items = await hydrateRuns(sql, rows.map(toRunRow));
   return { items, hasMore: rows.length === query.maxResults };
+}
+
+/** Values the boundary query binds besides the filters: key, scan size, offset. */
+const BOUNDARY_QUERY_EXTRA_VALUES = 3;
+/** How many of the key's best values the boundary query reads per run it must find. */
+const BOUNDARY_SCAN_FACTOR = 10;
+/** Beyond this many index entries, reading the boundary first costs more than it saves. */
+const MAX_BOUNDARY_SCAN = 30_000;
+
+/**
+ * The leading metric's value at sort position `position` (1-based) among the matching runs, when
+ * it is a real number found within the key's `BOUNDARY_SCAN_FACTOR × position` best values.
+ *
+ * Without it, ordering by a metric makes the database join and sort every match before it can cut
+ * the page (O(matches): 350 ms at 100k runs). Reading the key's best values from the (key, value)
+ * index first and filtering only those finds the page's last value in a few ms; the page query
+ * then restricted to values at least that good returns the same rows in the same order (every run
+ * before the boundary has a value at least as good, ties included). When the matches are too
+ * sparse among the best values, or the page reaches NaN or missing values, there is no boundary
+ * and the page query runs unrestricted.
+ */
+async function leadingMetricBoundary(
+  sql: SqlRunner,
+  builder: RunQueryBuilder,
+  position: number,
+): Promise<number | undefined> {
+  const lead = builder.leadingMetric;
+  const scan = position * BOUNDARY_SCAN_FACTOR;
+  if (!lead || scan > MAX_BOUNDARY_SCAN) return undefined;
+  const direction = lead.ascending ? 'ASC' : 'DESC';
+  const filters = builder.joins(FILTER_JOINS);
+  const rows = await sql.select(
+    `SELECT best.v FROM (SELECT lm.run_id, lm.${q('value')} AS v FROM latest_metrics lm` +
+      ` WHERE lm.${q('key')} = ? AND lm.is_nan = 0 ORDER BY lm.${q('value')} ${direction} LIMIT ?) best` +
+      ` JOIN runs r ON r.id = best.run_id ${filters.sql} WHERE ${builder.where.join(' AND ')}` +
+      ` ORDER BY best.v ${direction} LIMIT 1 OFFSET ?`,
+    [lead.key, scan, ...filters.params, ...builder.whereParams, position - 1],
+  );
+  return rows.length > 0 ? num(rows[0].v) : undefined;
 }
 
 function orderBy(terms: string[]): string {
