@@ -12,6 +12,17 @@ export function appMain(app: string): string {
 
 export const SUITE_MAIN = appMain('suite');
 
+/**
+ * The node flags `npm start` runs every service with (package.json `config.service_node_flags`),
+ * so the bench measures the process as it is shipped; `--suite-node-args` come after and win.
+ */
+export function serviceNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+    config?: { service_node_flags?: string };
+  };
+  return (pkg.config?.service_node_flags ?? '').split(/\s+/).filter(Boolean);
+}
+
 export interface StartedSuite {
   url: string;
   pid: number;
@@ -47,18 +58,22 @@ export async function startSuite(options: {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const out = createWriteStream(options.logFile);
-  const child: ChildProcess = spawn(process.execPath, [...options.nodeArgs, main], {
-    cwd: options.root,
-    env: {
-      ...process.env,
-      ...options.extraEnv,
-      BACKEND_STORE_URI: options.backendStoreUri,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      MIGRATE_ON_START: 'true',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...serviceNodeFlags(options.root), ...options.nodeArgs, main],
+    {
+      cwd: options.root,
+      env: {
+        ...process.env,
+        ...options.extraEnv,
+        BACKEND_STORE_URI: options.backendStoreUri,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        MIGRATE_ON_START: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   let exited: number | null = null;
