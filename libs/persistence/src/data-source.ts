@@ -46,6 +46,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     poolSize: options.poolSize ?? 10,
+    // Lets SqlExecutor.executeBatch send a whole short transaction in one round trip (a single
+    // log-metric is START TRANSACTION, two INSERTs and COMMIT). Only a saving of round trips: every
+    // statement is still parameterised, no client value is ever spliced into SQL.
+    multipleStatements: true,
     extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
   });
 }

@@ -4,6 +4,12 @@ export type SqlDialect = 'mysql' | 'sqlite';
 export type SqlValue = string | number | bigint | boolean | null | Buffer;
 export type Row = Record<string, unknown>;
 
+/** One parameterised statement of a batch. */
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
 /** What a store needs from the database: plain parameterised SQL, one dialect flag, transactions. */
 export interface SqlRunner {
   readonly dialect: SqlDialect;
@@ -80,6 +86,45 @@ export class SqlExecutor implements SqlRunner {
         if (queryRunner.isTransactionActive) {
           await queryRunner.rollbackTransaction().catch(() => undefined);
         }
+        if (attempt < MAX_TRANSACTION_ATTEMPTS && isRetryableMysqlError(error)) {
+          await sleep(5 * attempt + Math.random() * 10 * attempt);
+          continue;
+        }
+        throw error;
+      } finally {
+        await queryRunner.release();
+      }
+    }
+  }
+
+  /**
+   * Runs INSERT/UPDATE/DELETE statements as one transaction in one round trip on MySQL (the pool
+   * has `multipleStatements` on for this) and resolves to each statement's affected rows. A failed
+   * statement stops the rest; the transaction is then rolled back, and retried on deadlock or
+   * lock-wait timeout like `transaction()`. On SQLite the statements run in one BEGIN IMMEDIATE
+   * transaction under the mutex.
+   */
+  async executeBatch(statements: readonly SqlStatement[]): Promise<number[]> {
+    if (this.dialect === 'sqlite') {
+      return this.transaction(async (tx) => {
+        const affected: number[] = [];
+        for (const { sql, params } of statements) {
+          affected.push((await tx.execute(sql, params)).affectedRows);
+        }
+        return affected;
+      });
+    }
+    const sql = `START TRANSACTION; ${statements.map((s) => s.sql).join('; ')}; COMMIT`;
+    const params = statements.flatMap<SqlValue>((s) => s.params);
+    for (let attempt = 1; ; attempt++) {
+      const queryRunner = this.dataSource.createQueryRunner();
+      try {
+        const results = (await queryRunner.query(sql, params)) as { affectedRows: number }[];
+        return results.slice(1, 1 + statements.length).map((r) => r.affectedRows);
+      } catch (error) {
+        // The server stops at the failed statement, which may leave the transaction open on this
+        // connection: it must not go back to the pool that way.
+        await queryRunner.query('ROLLBACK').catch(() => undefined);
         if (attempt < MAX_TRANSACTION_ATTEMPTS && isRetryableMysqlError(error)) {
           await sleep(5 * attempt + Math.random() * 10 * attempt);
           continue;

@@ -9,7 +9,6 @@ import {
   DeleteTagRequestDto,
   fromDatasetInputDto,
   fromKeyValueDto,
-  fromMetricDto,
   fromModelOutputDto,
   GetRunRequestDto,
   GetRunResponseDto,
@@ -22,6 +21,7 @@ import {
   RunIdRequestDto,
   SetTagRequestDto,
   readLogBatchRequest,
+  readLogMetricRequest,
   toCreatedRunJson,
   UpdateRunRequestDto,
   UpdateRunResponseDto,
@@ -92,8 +92,10 @@ export class RunsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log one metric point (identical points are ignored)' })
   @ApiOkResponse({ type: EmptyResponseDto })
-  async logMetric(@MlflowRequest() dto: LogMetricRequestDto): Promise<EmptyResponseDto> {
-    await this.runs.logMetric(dto.run_id, fromMetricDto(dto));
+  @ApiBody({ type: LogMetricRequestDto })
+  async logMetric(@MlflowRequest() request: Record<string, unknown>): Promise<EmptyResponseDto> {
+    const { runId, metric } = readLogMetricRequest(request);
+    await this.runs.logMetric(runId, metric);
     return {};
   }
 

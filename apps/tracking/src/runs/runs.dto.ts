@@ -475,6 +475,94 @@ function readInt64(
   return value;
 }
 
+export interface LogMetricRequest {
+  runId: string;
+  metric: Metric;
+}
+
+/**
+ * A log-metric request read as the validation pipe reads LogMetricRequestDto (same coercions,
+ * same first-failing-field order, same messages), without class-transformer/class-validator: on
+ * this one-row write they cost more CPU than the rest of the request handling.
+ */
+export function readLogMetricRequest(request: Record<string, unknown>): LogMetricRequest {
+  let rawRunId = request.run_id;
+  if (rawRunId === undefined || rawRunId === '') rawRunId = request.run_uuid;
+  const runId = requiredField(fieldString(rawRunId), 'run_id');
+  const key = requiredField(fieldString(request.key), 'key');
+  const value = requiredField(fieldDouble(request.value), 'value');
+  const timestamp = requiredField(fieldInt64(request.timestamp), 'timestamp');
+  const step = optionalField(fieldInt64(request.step), 'step');
+  const modelId = optionalField(fieldString(request.model_id), 'model_id');
+  const datasetName = optionalField(fieldString(request.dataset_name), 'dataset_name');
+  const datasetDigest = optionalField(fieldString(request.dataset_digest), 'dataset_digest');
+  return {
+    runId,
+    metric: fromMetricDto({
+      key,
+      value,
+      timestamp,
+      step,
+      model_id: modelId,
+      dataset_name: datasetName,
+      dataset_digest: datasetDigest,
+    }),
+  };
+}
+
+/** What MlflowField's coercion made of a field: unset, a value, or a raw value it refused. */
+type Coerced<T> = { set: false } | { set: true; value: T } | { set: true; invalid: unknown };
+
+const UNSET = { set: false } as const;
+
+/** Absent or null is unset; a list stands for its first value (repeated GET params). */
+function coerceScalar<T>(raw: unknown, coerce: (scalar: unknown) => Coerced<T>): Coerced<T> {
+  if (raw === undefined || raw === null) return UNSET;
+  return coerce(Array.isArray(raw) ? (raw as unknown[])[0] : raw);
+}
+
+function fieldString(raw: unknown): Coerced<string> {
+  return coerceScalar<string>(raw, (scalar) =>
+    typeof scalar === 'string' ? { set: true, value: scalar } : { set: true, invalid: scalar },
+  );
+}
+
+function fieldDouble(raw: unknown): Coerced<number> {
+  return coerceScalar<number>(raw, (scalar) => {
+    if (typeof scalar === 'number') return { set: true, value: scalar };
+    if (scalar === 'NaN') return { set: true, value: NaN };
+    if (scalar === 'Infinity') return { set: true, value: Infinity };
+    if (scalar === '-Infinity') return { set: true, value: -Infinity };
+    if (typeof scalar === 'string' && scalar.trim() !== '' && !Number.isNaN(Number(scalar))) {
+      return { set: true, value: Number(scalar) };
+    }
+    return { set: true, invalid: scalar };
+  });
+}
+
+function fieldInt64(raw: unknown): Coerced<number> {
+  return coerceScalar<number>(raw, (scalar) => {
+    const value =
+      typeof scalar === 'string' && /^-?\d+$/.test(scalar.trim()) ? Number(scalar) : scalar;
+    return typeof value === 'number' && Number.isInteger(value)
+      ? { set: true, value }
+      : { set: true, invalid: scalar };
+  });
+}
+
+/** MlflowField's precedence: a missing (unset or empty string) value, then an invalid one. */
+function requiredField<T>(field: Coerced<T>, name: string): T {
+  if (!field.set || ('value' in field && field.value === '')) throw missingParameterError(name);
+  if ('invalid' in field) throw invalidParameterTypeError(name, field.invalid);
+  return field.value;
+}
+
+function optionalField<T>(field: Coerced<T>, name: string): T | undefined {
+  if (!field.set) return undefined;
+  if ('invalid' in field) throw invalidParameterTypeError(name, field.invalid);
+  return field.value;
+}
+
 export function fromDatasetInputDto(dto: DatasetInputDto): DatasetInput {
   const d = dto.dataset ?? {};
   return {

@@ -55,6 +55,9 @@ class FakeRunStore extends RunStore {
     this.batches.push(batch);
     return Promise.resolve();
   }
+  logMetric(runId: string, metric: Metric): Promise<void> {
+    return this.logBatch(runId, { metrics: [metric], params: [], tags: [] });
+  }
   deleteTag(): Promise<void> {
     return Promise.resolve();
   }

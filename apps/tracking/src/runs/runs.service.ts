@@ -55,7 +55,8 @@ const MODEL_JSON_OMITTED_FIELDS = new Set(['signature', 'saved_input_example_inf
 /**
  * Runs, which FLOps calls training rounds: MLflow's request rules on top of the RunStore port.
  * Everything is validated before the store is called, so a refused request writes nothing.
- * log-metric, log-parameter and set-tag are one-entry log-batches, as in MLflow's AbstractStore.
+ * log-metric, log-parameter and set-tag are one-entry log-batches, as in MLflow's AbstractStore
+ * (log-metric through the store's cheaper single-point write with the same semantics).
  */
 @Injectable()
 export class RunsService {
@@ -119,7 +120,7 @@ export class RunsService {
   async logMetric(runId: string, metric: Metric): Promise<void> {
     validateRunId(runId);
     checkMetric(metric, '');
-    return this.runs.logBatch(runId, { metrics: [metric], params: [], tags: [] });
+    return this.runs.logMetric(runId, metric);
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {

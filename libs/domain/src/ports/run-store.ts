@@ -150,6 +150,12 @@ export abstract class RunStore {
    */
   abstract logBatch(runId: string, batch: LogBatchInput): Promise<void>;
 
+  /**
+   * Exactly `logBatch(runId, { metrics: [metric], params: [], tags: [] })`, errors included; a
+   * separate method so that a store can write the single point of runs/log-metric more cheaply.
+   */
+  abstract logMetric(runId: string, metric: Metric): Promise<void>;
+
   /** RESOURCE_DOES_NOT_EXIST "No tag with name: <k> in run with id <id>" when absent. */
   abstract deleteTag(runId: string, key: string): Promise<void>;
 

@@ -173,6 +173,39 @@ export class SqlRunStore extends RunStore {
     });
   }
 
+  /**
+   * One round trip on MySQL: the run is resolved inside both INSERTs, which write nothing unless it
+   * exists and is active. Only when the point was not inserted is the run read again, to tell an
+   * unknown or inactive run (an error) from a replayed identical point (a no-op).
+   */
+  async logMetric(runId: string, metric: Metric): Promise<void> {
+    // Logged-model points also go to logged_model_metrics: the general path does that.
+    if (metric.modelId) return this.logBatch(runId, { metrics: [metric], params: [], tags: [] });
+    const row = toMetricRow({ ...metric, value: storableMetricValue(metric.value) });
+    const dialect = this.sql.dialect;
+    const activeRun = `FROM runs r WHERE r.run_uuid = ? AND r.lifecycle_stage = 'active'`;
+    const [inserted] = await this.sql.executeBatch([
+      {
+        sql: `${insertIgnore(dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) SELECT r.id, ?, ?, ?, ?, ?, NULL, ?, ? ${activeRun}`,
+        params: [
+          metric.key,
+          metric.timestamp,
+          metric.step,
+          row.value,
+          row.isNan,
+          metric.datasetName ?? null,
+          metric.datasetDigest ?? null,
+          runId,
+        ],
+      },
+      {
+        sql: `INSERT INTO latest_metrics (run_id, ${q('key')}, ${LATEST_COLUMNS.join(', ')}) SELECT r.id, ?, ?, ?, ?, ? ${activeRun} ${latestUpsertSuffix(dialect, LATEST_COLUMNS)}`,
+        params: [metric.key, row.value, row.isNan, metric.timestamp, metric.step, runId],
+      },
+    ]);
+    if (inserted === 0) await requireActiveRun(this.sql, runId);
+  }
+
   deleteTag(runId: string, key: string): Promise<void> {
     return this.sql.transaction(async (tx) => {
       const run = await requireActiveRun(tx, runId);
@@ -434,6 +467,9 @@ async function insertMetrics(tx: SqlRunner, runPk: number, metrics: MetricRow[])
   }
 }
 
+/** The columns of latest_metrics that an upsert may replace, in the order the condition needs. */
+const LATEST_COLUMNS = [q('value'), 'is_nan', q('timestamp'), 'step'];
+
 /**
  * One upsert per chunk that replaces a key's latest point only when the new one is later by
  * (step, timestamp, value), NaN counting as the smallest value.
@@ -443,7 +479,7 @@ async function upsertLatestMetrics(
   runPk: number,
   latest: MetricRow[],
 ): Promise<void> {
-  const columns = [q('value'), 'is_nan', q('timestamp'), 'step'];
+  const columns = LATEST_COLUMNS;
   for (const part of chunk(latest, ROWS_PER_STATEMENT)) {
     const values = part.flatMap(({ metric, value, isNan }) => [
       runPk,
