@@ -9,6 +9,7 @@ import {
   LogBatchInput,
   Metric,
   MetricHistoryBulkIntervalQuery,
+  MetricHistoryPage,
   MetricHistoryQuery,
   MlflowError,
   ModelOutput,
@@ -181,26 +182,27 @@ export class SqlRunStore extends RunStore {
   async logMetric(runId: string, metric: Metric): Promise<void> {
     // Logged-model points also go to logged_model_metrics: the general path does that.
     if (metric.modelId) return this.logBatch(runId, { metrics: [metric], params: [], tags: [] });
-    const row = toMetricRow({ ...metric, value: storableMetricValue(metric.value) });
-    const dialect = this.sql.dialect;
-    const activeRun = `FROM runs r WHERE r.run_uuid = ? AND r.lifecycle_stage = 'active'`;
+    const value = storableMetricValue(metric.value);
+    const isNan = Number.isNaN(value) ? 1 : 0;
+    const storedValue = isNan ? 0 : value;
+    const sql = logMetricSql(this.sql.dialect);
     const [inserted] = await this.sql.executeBatch([
       {
-        sql: `${insertIgnore(dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) SELECT r.id, ?, ?, ?, ?, ?, NULL, ?, ? ${activeRun}`,
+        sql: sql.metric,
         params: [
           metric.key,
           metric.timestamp,
           metric.step,
-          row.value,
-          row.isNan,
+          storedValue,
+          isNan,
           metric.datasetName ?? null,
           metric.datasetDigest ?? null,
           runId,
         ],
       },
       {
-        sql: `INSERT INTO latest_metrics (run_id, ${q('key')}, ${LATEST_COLUMNS.join(', ')}) SELECT r.id, ?, ?, ?, ?, ? ${activeRun} ${latestUpsertSuffix(dialect, LATEST_COLUMNS)}`,
-        params: [metric.key, row.value, row.isNan, metric.timestamp, metric.step, runId],
+        sql: sql.latest,
+        params: [metric.key, storedValue, isNan, metric.timestamp, metric.step, runId],
       },
     ]);
     if (inserted === 0) await requireActiveRun(this.sql, runId);
@@ -274,7 +276,7 @@ export class SqlRunStore extends RunStore {
   searchRuns(query: SearchRunsQuery): Promise<{ items: Run[]; hasMore: boolean }> {
     return searchRuns(this.sql, query);
   }
-  getMetricHistory(query: MetricHistoryQuery): Promise<{ items: Metric[]; hasMore: boolean }> {
+  getMetricHistory(query: MetricHistoryQuery): Promise<MetricHistoryPage> {
     return getMetricHistory(this.sql, query);
   }
   getMetricHistoryBulkInterval(query: MetricHistoryBulkIntervalQuery): Promise<RunMetric[]> {
@@ -494,6 +496,22 @@ async function upsertLatestMetrics(
       values,
     );
   }
+}
+
+const LOG_METRIC_SQL = new Map<SqlDialect, { metric: string; latest: string }>();
+
+/** The two statements of `logMetric`, each resolving the run itself (built once per dialect). */
+function logMetricSql(dialect: SqlDialect): { metric: string; latest: string } {
+  let sql = LOG_METRIC_SQL.get(dialect);
+  if (!sql) {
+    const activeRun = `FROM runs r WHERE r.run_uuid = ? AND r.lifecycle_stage = 'active'`;
+    sql = {
+      metric: `${insertIgnore(dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) SELECT r.id, ?, ?, ?, ?, ?, NULL, ?, ? ${activeRun}`,
+      latest: `INSERT INTO latest_metrics (run_id, ${q('key')}, ${LATEST_COLUMNS.join(', ')}) SELECT r.id, ?, ?, ?, ?, ? ${activeRun} ${latestUpsertSuffix(dialect, LATEST_COLUMNS)}`,
+    };
+    LOG_METRIC_SQL.set(dialect, sql);
+  }
+  return sql;
 }
 
 function latestUpsertSuffix(dialect: SqlDialect, columns: string[]): string {
