@@ -1,7 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MLFLOW_AJAX_ONLY_PREFIX, MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
-import { toMetricJson, toRunMetricJson } from '../runs/run-json';
+import { toRunMetricJson } from '../runs/run-json';
 import {
   GetMetricHistoryBulkIntervalRequestDto,
   GetMetricHistoryBulkIntervalResponseDto,
@@ -10,6 +10,7 @@ import {
   GetMetricHistoryRequestDto,
   GetMetricHistoryResponseDto,
   toBulkMetricJson,
+  toMetricHistoryResponseJson,
 } from './metrics.dto';
 import { MetricsService } from './metrics.service';
 
@@ -24,19 +25,15 @@ export class MetricsController {
     description: 'Pages with max_results/page_token; without max_results the whole history.',
   })
   @ApiOkResponse({ type: GetMetricHistoryResponseDto })
-  async getHistory(
-    @MlflowRequest() dto: GetMetricHistoryRequestDto,
-  ): Promise<GetMetricHistoryResponseDto> {
+  @Header('Content-Type', 'application/json')
+  async getHistory(@MlflowRequest() dto: GetMetricHistoryRequestDto): Promise<string> {
     const page = await this.metrics.getHistory({
       runId: dto.run_id,
       metricKey: dto.metric_key,
       maxResults: dto.max_results,
       pageToken: dto.page_token,
     });
-    const response: GetMetricHistoryResponseDto = {};
-    if (page.items.length > 0) response.metrics = page.items.map(toMetricJson);
-    if (page.nextPageToken) response.next_page_token = page.nextPageToken;
-    return response;
+    return toMetricHistoryResponseJson(page.points, page.nextPageToken);
   }
 
   @Get('metrics/get-history-bulk-interval')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, RunMetric } from '@app/domain';
+import { LIMITS, MetricHistoryPage, RunMetric } from '@app/domain';
 import { MlflowField } from '@app/http';
 import { JsonDouble, MetricJsonDto, RunMetricJsonDto, toJsonDouble } from '../runs/run-json';
 
@@ -122,4 +122,41 @@ export function toBulkMetricJson(metric: RunMetric): BulkMetricJsonDto {
     timestamp: metric.timestamp,
     value: toJsonDouble(metric.value),
   };
+}
+
+/** Points per JSON.stringify call: their objects die young instead of all living until the end. */
+const HISTORY_JSON_CHUNK = 1024;
+
+/**
+ * The get-history body as JSON.stringify writes GetMetricHistoryResponseDto (NaN as "NaN", int64s
+ * as numbers), built in chunks: one short-lived object per point instead of a response tree the
+ * size of the history (100k points).
+ */
+export function toMetricHistoryResponseJson(
+  points: MetricHistoryPage,
+  nextPageToken?: string,
+): string {
+  const { key, timestamps, steps, values } = points;
+  const count = values.length;
+  const fields: string[] = [];
+  if (count > 0) {
+    const chunks: string[] = [];
+    for (let from = 0; from < count; from += HISTORY_JSON_CHUNK) {
+      const to = Math.min(count, from + HISTORY_JSON_CHUNK);
+      const chunk = new Array<MetricJsonDto>(to - from);
+      for (let i = from; i < to; i++) {
+        chunk[i - from] = {
+          key,
+          value: toJsonDouble(values[i]),
+          timestamp: timestamps[i],
+          step: steps[i],
+        };
+      }
+      const json = JSON.stringify(chunk);
+      chunks.push(json.slice(1, -1));
+    }
+    fields.push(`"metrics":[${chunks.join(',')}]`);
+  }
+  if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
+  return `{${fields.join(',')}}`;
 }

@@ -1,21 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import {
   API_DOCS_HINT,
-  decodePageToken,
-  encodePageToken,
   LIMITS,
-  Metric,
+  MetricHistoryPage,
   MlflowError,
-  Page,
   RunMetric,
   RunStore,
 } from '@app/domain';
+import { decodeHistoryPageToken, encodeHistoryPageToken } from './history-page-token';
 
 export interface MetricHistoryParams {
   runId: string;
   metricKey: string;
   maxResults?: number;
   pageToken?: string;
+}
+
+export interface MetricHistoryResult {
+  points: MetricHistoryPage;
+  nextPageToken?: string;
 }
 
 export interface MetricHistoryBulkIntervalParams {
@@ -42,19 +45,19 @@ export class MetricsService {
    * page, with a token while more points follow; MLflow 2.17 ignored both and always answered
    * everything, 3.x pages.
    */
-  async getHistory(params: MetricHistoryParams): Promise<Page<Metric>> {
-    const offset = decodePageToken(params.pageToken);
+  async getHistory(params: MetricHistoryParams): Promise<MetricHistoryResult> {
+    const start = decodeHistoryPageToken(params.pageToken);
     const maxResults = params.maxResults ? params.maxResults : undefined;
-    const { items, hasMore } = await this.runs.getMetricHistory({
+    const page = await this.runs.getMetricHistory({
       runId: params.runId,
       metricKey: params.metricKey,
       maxResults,
-      offset,
+      start,
     });
     return {
-      items,
+      points: page,
       nextPageToken:
-        hasMore && maxResults !== undefined ? encodePageToken(offset + maxResults) : undefined,
+        page.next && maxResults !== undefined ? encodeHistoryPageToken(page.next) : undefined,
     };
   }
 

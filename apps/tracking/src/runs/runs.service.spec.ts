@@ -4,6 +4,7 @@ import {
   DatasetSummary,
   LogBatchInput,
   Metric,
+  MetricHistoryPage,
   MlflowError,
   ModelOutput,
   ParamValueChangedError,
@@ -74,8 +75,9 @@ class FakeRunStore extends RunStore {
   searchRuns(): Promise<{ items: Run[]; hasMore: boolean }> {
     return Promise.resolve({ items: [], hasMore: false });
   }
-  getMetricHistory(): Promise<{ items: Metric[]; hasMore: boolean }> {
-    return Promise.resolve({ items: [], hasMore: false });
+  getMetricHistory(): Promise<MetricHistoryPage> {
+    const none = new Float64Array(0);
+    return Promise.resolve({ key: '', timestamps: none, steps: none, values: none });
   }
   getMetricHistoryBulkInterval(): Promise<RunMetric[]> {
     return Promise.resolve([]);

@@ -91,7 +91,39 @@ export interface MetricHistoryQuery {
   metricKey: string;
   /** Absent: every point. */
   maxResults?: number;
-  offset: number;
+  start: MetricHistoryStart;
+}
+
+/**
+ * Where a history page starts: a position in the (timestamp, step, value, is_nan) order (MLflow's
+ * offset tokens), or a keyset cursor the range seek starts from, so later pages cost no more than
+ * the first.
+ */
+export type MetricHistoryStart = { offset: number } | { after: MetricHistoryCursor };
+
+/**
+ * The page starts in the (timestamp, step) group of the previous page's last point, after the
+ * `skip` points of that group already returned (they come first, in value order). Only integers:
+ * a double read back through the driver may differ from the stored one in the last bit, so a
+ * cursor on `value` could repeat or lose a point. bigint stands for int64s beyond 2^53.
+ */
+export interface MetricHistoryCursor {
+  timestamp: number | bigint;
+  step: number | bigint;
+  skip: number;
+}
+
+/**
+ * A page of one key's points as parallel columns (NaN in `values` for NaN points): a 100k-point
+ * history then costs no object per point between the store and the response.
+ */
+export interface MetricHistoryPage {
+  key: string;
+  timestamps: Float64Array;
+  steps: Float64Array;
+  values: Float64Array;
+  /** Where the next page starts; absent on the last page. */
+  next?: MetricHistoryStart;
 }
 
 export interface MetricHistoryBulkIntervalQuery {
@@ -181,10 +213,8 @@ export abstract class RunStore {
   /** One page of runs, each with its data, inputs and outputs (no N+1), plus whether more follow. */
   abstract searchRuns(query: SearchRunsQuery): Promise<{ items: Run[]; hasMore: boolean }>;
 
-  /** Points ordered by (timestamp, step, value), plus whether more follow. */
-  abstract getMetricHistory(
-    query: MetricHistoryQuery,
-  ): Promise<{ items: Metric[]; hasMore: boolean }>;
+  /** Points ordered by (timestamp, step, value, is_nan), and where the next page starts. */
+  abstract getMetricHistory(query: MetricHistoryQuery): Promise<MetricHistoryPage>;
 
   abstract getMetricHistoryBulkInterval(
     query: MetricHistoryBulkIntervalQuery,

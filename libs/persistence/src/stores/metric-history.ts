@@ -1,8 +1,9 @@
 import {
   LIMITS,
-  Metric,
   MetricHistoryBulkIntervalQuery,
+  MetricHistoryPage,
   MetricHistoryQuery,
+  MetricHistoryStart,
   RunMetric,
 } from '@app/domain';
 import { Row, SqlRunner, SqlValue } from '../sql-executor';
@@ -11,40 +12,101 @@ import { num, placeholders, q, str } from './sql-helpers';
 
 const POINT_COLUMNS = `m.${q('key')} AS k, m.${q('value')} AS value, m.${q('timestamp')} AS timestamp, m.step, m.is_nan`;
 
+/** SQLite's and MariaDB's "no limit" before an OFFSET. */
+const NO_LIMIT = { mysql: '18446744073709551615', sqlite: '-1' } as const;
+
 /**
- * A run's points of one key in (timestamp, step, value) order: the metrics primary-key order, so
- * the page is one ordered index range. An unknown run or key has no points (MLflow answers `{}`).
+ * A run's points of one key in (timestamp, step, value, is_nan) order: the metrics primary-key
+ * order, so a page is one ordered range of the covering PK index. A keyset start seeks to its
+ * (timestamp, step) group instead of counting rows from the first point: MariaDB needs the
+ * expanded OR to build that range (a row-value comparison is only filtered), SQLite seeks on the
+ * row value. An unknown run or key has no points (MLflow answers `{}`).
  */
 export async function getMetricHistory(
   sql: SqlRunner,
   query: MetricHistoryQuery,
-): Promise<{ items: Metric[]; hasMore: boolean }> {
+): Promise<MetricHistoryPage> {
   const paged = query.maxResults !== undefined && query.maxResults > 0;
+  const after = 'after' in query.start ? query.start.after : undefined;
+  const skip = after ? after.skip : (query.start as { offset: number }).offset;
   const params: SqlValue[] = [query.runId, query.metricKey];
+  let seek = '';
+  if (after && sql.dialect === 'mysql') {
+    seek = ` AND (m.${q('timestamp')} > ? OR (m.${q('timestamp')} = ? AND m.step >= ?))`;
+    params.push(after.timestamp, after.timestamp, after.step);
+  } else if (after) {
+    seek = ` AND (m.${q('timestamp')}, m.step) >= (?, ?)`;
+    params.push(after.timestamp, after.step);
+  }
   let page = '';
   if (paged) {
     page = ' LIMIT ? OFFSET ?';
-    params.push(query.maxResults! + 1, query.offset);
-  } else if (query.offset > 0) {
-    // SQLite needs a LIMIT before OFFSET; -1 / 2^64-1 are each dialect's "no limit".
-    page = ` LIMIT ${sql.dialect === 'mysql' ? '18446744073709551615' : '-1'} OFFSET ?`;
-    params.push(query.offset);
+    params.push(query.maxResults! + 1, skip);
+  } else if (skip > 0) {
+    page = ` LIMIT ${NO_LIMIT[sql.dialect]} OFFSET ?`;
+    params.push(skip);
   }
-  // The key is not selected back: on long histories every column read costs (100k rows).
+  // Three narrow columns (NULL value = NaN point) and no key: on 100k rows every column costs.
   const rows = await sql.select(
-    `SELECT m.${q('value')} AS value, m.${q('timestamp')} AS timestamp, m.step, m.is_nan FROM metrics m` +
-      ` WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?) AND m.${q('key')} = ?` +
-      ` ORDER BY m.${q('timestamp')}, m.step, m.${q('value')}${page}`,
+    `SELECT CASE WHEN m.is_nan = 1 THEN NULL ELSE m.${q('value')} END AS v, m.${q('timestamp')} AS t, m.step AS s` +
+      ` FROM metrics m WHERE m.run_id = (SELECT id FROM runs WHERE run_uuid = ?) AND m.${q('key')} = ?${seek}` +
+      ` ORDER BY m.${q('timestamp')}, m.step, m.${q('value')}, m.is_nan${page}`,
     params,
   );
   const hasMore = paged && rows.length > query.maxResults!;
-  const items = (hasMore ? rows.slice(0, query.maxResults) : rows).map((row): Metric => ({
-    key: query.metricKey,
-    value: num(row.is_nan) ? NaN : num(row.value),
-    timestamp: num(row.timestamp),
-    step: num(row.step),
-  }));
-  return { items, hasMore };
+  const count = hasMore ? query.maxResults! : rows.length;
+  const timestamps = new Float64Array(count);
+  const steps = new Float64Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = rows[i];
+    timestamps[i] = num(row.t);
+    steps[i] = num(row.s);
+    values[i] = row.v === null ? NaN : num(row.v);
+  }
+  const result: MetricHistoryPage = { key: query.metricKey, timestamps, steps, values };
+  if (hasMore) result.next = nextStart(rows, count, query.start);
+  return result;
+}
+
+/**
+ * The cursor after `rows[count - 1]`: its (timestamp, step) group and how many of the group's
+ * points have been returned. When the whole page is one group, the points of it before the page
+ * count too: a keyset start knows them, an offset start does not (then the next page is an offset).
+ */
+function nextStart(rows: Row[], count: number, start: MetricHistoryStart): MetricHistoryStart {
+  const timestamp = cursorInt(rows[count - 1].t);
+  const step = cursorInt(rows[count - 1].s);
+  let inGroup = 1;
+  while (
+    inGroup < count &&
+    cursorInt(rows[count - 1 - inGroup].t) === timestamp &&
+    cursorInt(rows[count - 1 - inGroup].s) === step
+  ) {
+    inGroup++;
+  }
+  if (inGroup < count) return { after: { timestamp, step, skip: inGroup } };
+  if ('offset' in start) {
+    return start.offset === 0
+      ? { after: { timestamp, step, skip: count } }
+      : { offset: start.offset + count };
+  }
+  const same = start.after.timestamp === timestamp && start.after.step === step;
+  return { after: { timestamp, step, skip: (same ? start.after.skip : 0) + count } };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An int64 column as a cursor value: a number while it is exact, else a bigint (mysql2 hands
+ * values beyond 2^53 back as decimal strings; better-sqlite3 as rounded numbers, kept in range).
+ */
+function cursorInt(value: unknown): number | bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'bigint') return value;
+  const big = typeof value === 'number' ? BigInt(value) : BigInt(str(value));
+  return big < INT64_MIN ? INT64_MIN : big > INT64_MAX ? INT64_MAX : big;
 }
 
 /**
