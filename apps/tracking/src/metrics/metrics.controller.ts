@@ -25,8 +25,8 @@ export class MetricsController {
     description: 'Pages with max_results/page_token; without max_results the whole history.',
   })
   @ApiOkResponse({ type: GetMetricHistoryResponseDto })
-  @Header('Content-Type', 'application/json')
-  async getHistory(@MlflowRequest() dto: GetMetricHistoryRequestDto): Promise<string> {
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async getHistory(@MlflowRequest() dto: GetMetricHistoryRequestDto): Promise<Buffer> {
     const page = await this.metrics.getHistory({
       runId: dto.run_id,
       metricKey: dto.metric_key,
