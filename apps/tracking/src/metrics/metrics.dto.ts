@@ -137,7 +137,9 @@ export function toMetricHistoryResponseJson(
   const { timestamps, steps, values } = points;
   const count = values.length;
   const prefix = Buffer.from(`{"key":${JSON.stringify(points.key)},"value":`, 'utf8');
-  const out = new JsonBytes(count * (prefix.length + 48) + 128);
+  // A point past the key is ~70 bytes with a 13-digit timestamp and a 17-digit value: sized so
+  // that a typical page never grows (each growth copies the whole buffer).
+  const out = new JsonBytes(count * (prefix.length + 80) + 128);
   out.ascii('{');
   if (count > 0) {
     out.ascii('"metrics":[');
