@@ -590,12 +590,12 @@ describe.each(BACKENDS)('runs/search on %s', (backend) => {
     const paged = await createExperiment(t, 'search-metric-pages');
     const other = await createExperiment(t, 'search-metric-pages-other');
     const valueOf = (i: number) => (i % 13 === 0 ? NaN : i % 17 === 0 ? undefined : (i * 7) % 9);
-    const seeds: RunSeed[] = Array.from({ length: 400 }, (_, i) => {
+    const seeds: RunSeed[] = Array.from({ length: 400 }, (_, i): RunSeed => {
       const m = valueOf(i);
       return {
         name: `page-${i}`,
         startTime: 1732600000000 + (i % 50),
-        metrics: m === undefined ? {} : { m },
+        metrics: m === undefined ? {} : ({ m }),
         params: { p: i % 3 === 0 ? 'b' : 'a' },
       };
     });
