@@ -125,6 +125,37 @@ describe.each(BACKENDS)('metric history on %s', (backend) => {
       expect(zero.body).toEqual({ metrics: RUN1_ACC });
     });
 
+    it('returns every double exactly as logged (17 significant digits)', async () => {
+      // mysql2's own text parser loses the last bit of some of these (990.5011037662389 → …388).
+      const values = [
+        990.5011037662389,
+        0.1 + 0.2,
+        1 / 3,
+        123456.78901234567,
+        -2.2250738585072014e-308,
+        MAX,
+        5e-324,
+        0.30000000000000004,
+        9007199254740992,
+        1e21,
+        1.7976931348623155e308,
+      ];
+      const exact = values.map((value, step) => ({
+        key: 'exact',
+        value,
+        timestamp: 1732600090000,
+        step,
+      }));
+      await logBatch(run2, 'exact', exact);
+      const history = await get(`metrics/get-history?run_uuid=${run2}&metric_key=exact`);
+      expect(history.body.metrics.map((m: PointJson) => m.value)).toEqual(values);
+      const page = await get(`metrics/get-history?run_uuid=${run2}&metric_key=exact&max_results=5`);
+      expect(page.body.metrics.map((m: PointJson) => m.value)).toEqual(values.slice(0, 5));
+      const run = await get(`runs/get?run_id=${run2}`);
+      const latest = run.body.run.data.metrics.find((m: PointJson) => m.key === 'exact');
+      expect(latest.value).toBe(values[values.length - 1]);
+    });
+
     it('answers the Python client form (max_results=25000) in one page', async () => {
       const res = await get(
         `metrics/get-history?run_uuid=${run1}&metric_key=acc&run_id=${run1}&max_results=25000`,
