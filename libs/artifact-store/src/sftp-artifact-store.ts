@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 
 import { ArtifactStat, ArtifactStore, FileInfo, MlflowError, joinUnderRoot } from '@app/domain';
 
@@ -265,7 +265,8 @@ export class SftpArtifactStore extends ArtifactStore {
       close: markBroken,
     };
     const client =
-      this.options.clientFactory?.(callbacks) ?? new SftpClient('artifact-store', callbacks);
+      this.options.clientFactory?.(callbacks) ??
+      new (await loadSftpClient())('artifact-store', callbacks);
     conn.client = client;
     // The library's own listeners skip events it considers handled by an operation.
     client.on('close', markBroken);
@@ -443,4 +444,15 @@ function closed(stream: Writable): Promise<void> {
     stream.once('close', () => resolve());
     stream.on('error', reject);
   });
+}
+
+let sftpClientClass: Promise<typeof SftpClient> | undefined;
+
+/**
+ * ssh2-sftp-client is loaded on the first SFTP connection: ssh2 and its crypto cost every service
+ * ~5 MB resident at boot, which only a service storing artifacts over SFTP should pay.
+ */
+function loadSftpClient(): Promise<typeof SftpClient> {
+  sftpClientClass ??= import('ssh2-sftp-client').then((module) => module.default);
+  return sftpClientClass;
 }
