@@ -316,8 +316,8 @@ export async function searchRuns(
   return { items, hasMore: rows.length === query.maxResults };
 }
 
-/** Values the boundary query binds besides the filters: key, scan size, offset. */
-const BOUNDARY_QUERY_EXTRA_VALUES = 3;
+/** Values the boundary query binds besides the filters: key twice, scan size, offset. */
+const BOUNDARY_QUERY_EXTRA_VALUES = 4;
 /** How many of the key's best values the boundary query reads per run it must find. */
 const BOUNDARY_SCAN_FACTOR = 10;
 /** Beyond this many index entries, reading the boundary first costs more than it saves. */
@@ -346,11 +346,14 @@ async function leadingMetricBoundary(
   const direction = lead.ascending ? 'ASC' : 'DESC';
   const filters = builder.joins(FILTER_JOINS);
   const rows = await sql.select(
+    // The scan reads the (key, value) index alone; is_nan is not in it, so NaN points (stored as
+    // 0) are dropped by the join below, which only runs for the rows read before the LIMIT.
     `SELECT best.v FROM (SELECT lm.run_id, lm.${q('value')} AS v FROM latest_metrics lm` +
-      ` WHERE lm.${q('key')} = ? AND lm.is_nan = 0 ORDER BY lm.${q('value')} ${direction} LIMIT ?) best` +
+      ` WHERE lm.${q('key')} = ? ORDER BY lm.${q('value')} ${direction} LIMIT ?) best` +
+      ` JOIN latest_metrics real_value ON real_value.run_id = best.run_id AND real_value.${q('key')} = ? AND real_value.is_nan = 0` +
       ` JOIN runs r ON r.id = best.run_id ${filters.sql} WHERE ${builder.where.join(' AND ')}` +
       ` ORDER BY best.v ${direction} LIMIT 1 OFFSET ?`,
-    [lead.key, scan, ...filters.params, ...builder.whereParams, position - 1],
+    [lead.key, scan, lead.key, ...filters.params, ...builder.whereParams, position - 1],
   );
   return rows.length > 0 ? num(rows[0].v) : undefined;
 }
