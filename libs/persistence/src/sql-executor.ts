@@ -74,27 +74,18 @@ export class SqlExecutor implements SqlRunner {
         }
       });
     }
-    for (let attempt = 1; ; attempt++) {
-      const queryRunner = this.dataSource.createQueryRunner();
-      try {
+    return this.retriedOnConnection(
+      async (queryRunner) => {
         await queryRunner.connect();
         await queryRunner.startTransaction();
         const result = await work(new MysqlTransactionRunner(queryRunner));
         await queryRunner.commitTransaction();
         return result;
-      } catch (error) {
-        if (queryRunner.isTransactionActive) {
-          await queryRunner.rollbackTransaction().catch(() => undefined);
-        }
-        if (attempt < MAX_TRANSACTION_ATTEMPTS && isRetryableMysqlError(error)) {
-          await sleep(5 * attempt + Math.random() * 10 * attempt);
-          continue;
-        }
-        throw error;
-      } finally {
-        await queryRunner.release();
-      }
-    }
+      },
+      async (queryRunner) => {
+        if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
+      },
+    );
   }
 
   /**
@@ -116,17 +107,34 @@ export class SqlExecutor implements SqlRunner {
     }
     const sql = `START TRANSACTION; ${statements.map((s) => s.sql).join('; ')}; COMMIT`;
     const params = statements.flatMap<SqlValue>((s) => s.params);
-    for (let attempt = 1; ; attempt++) {
-      const queryRunner = this.dataSource.createQueryRunner();
-      try {
+    return this.retriedOnConnection(
+      async (queryRunner) => {
         const results = (await queryRunner.query(sql, params)) as { affectedRows: number }[];
         return results.slice(1, 1 + statements.length).map((r) => r.affectedRows);
+      },
+      // The server stops at the failed statement, which may leave the transaction open on this
+      // connection: it must not go back to the pool that way.
+      (queryRunner) => queryRunner.query('ROLLBACK'),
+    );
+  }
+
+  /**
+   * Runs `attempt` on a pooled MySQL connection; after a failure `rollback` runs on that same
+   * connection before it goes back to the pool, and deadlocks and lock-wait timeouts are retried
+   * with a short randomised back-off.
+   */
+  private async retriedOnConnection<T>(
+    attempt: (queryRunner: QueryRunner) => Promise<T>,
+    rollback: (queryRunner: QueryRunner) => Promise<unknown>,
+  ): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      const queryRunner = this.dataSource.createQueryRunner();
+      try {
+        return await attempt(queryRunner);
       } catch (error) {
-        // The server stops at the failed statement, which may leave the transaction open on this
-        // connection: it must not go back to the pool that way.
-        await queryRunner.query('ROLLBACK').catch(() => undefined);
-        if (attempt < MAX_TRANSACTION_ATTEMPTS && isRetryableMysqlError(error)) {
-          await sleep(5 * attempt + Math.random() * 10 * attempt);
+        await rollback(queryRunner).catch(() => undefined);
+        if (tries < MAX_TRANSACTION_ATTEMPTS && isRetryableMysqlError(error)) {
+          await sleep(5 * tries + Math.random() * 10 * tries);
           continue;
         }
         throw error;

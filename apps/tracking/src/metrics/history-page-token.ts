@@ -1,10 +1,12 @@
 import {
-  decodePageToken,
   encodePageToken,
-  MAX_PAGE_TOKEN_LENGTH,
+  INT64_MAX,
+  INT64_MIN,
   MetricHistoryCursor,
   MetricHistoryStart,
   MlflowError,
+  pageTokenOffset,
+  readPageToken,
 } from '@app/domain';
 
 /**
@@ -20,14 +22,16 @@ export function encodeHistoryPageToken(start: MetricHistoryStart): string {
 }
 
 export function decodeHistoryPageToken(token: string | undefined): MetricHistoryStart {
-  const parsed = typeof token === 'string' ? parseToken(token) : undefined;
+  if (token === undefined || token === null || token === '') return { offset: 0 };
+  const content = readPageToken(token);
+  const { parsed } = content;
   if (
     typeof parsed !== 'object' ||
     parsed === null ||
     Array.isArray(parsed) ||
     !('timestamp' in parsed)
   ) {
-    return { offset: decodePageToken(token) };
+    return { offset: pageTokenOffset(content) };
   }
   const fields = parsed as Record<string, unknown>;
   const timestamp = int64(fields.timestamp);
@@ -41,29 +45,11 @@ export function decodeHistoryPageToken(token: string | undefined): MetricHistory
     skip < 0 ||
     Object.keys(fields).length !== 3
   ) {
-    throw MlflowError.invalidParameterValue(
-      `Invalid page token, parsed value=${Buffer.from(token!, 'base64').toString('utf8')}`,
-    );
+    throw MlflowError.invalidParameterValue(`Invalid page token, parsed value=${content.decoded}`);
   }
   const after: MetricHistoryCursor = { timestamp, step, skip };
   return { after };
 }
-
-/** The token's JSON, or undefined when it is not base64 JSON (decodePageToken then says why). */
-function parseToken(token: string): unknown {
-  if (token.length === 0 || token.length > MAX_PAGE_TOKEN_LENGTH) return undefined;
-  const bytes = Buffer.from(token, 'base64');
-  // Node skips characters that are not base64: only a canonical encoding is a keyset token.
-  if (bytes.toString('base64') !== token) return undefined;
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 function int64(value: unknown): number | bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;

@@ -423,9 +423,20 @@ function toMetric(item: Record<string, unknown>, path: string): Metric {
   });
 }
 
-/** MlflowField's reading of one scalar: absent or null is unset, a list gives its first value. */
+/** A field's name in messages: `metrics[3].key` in a batch, `key` at the top of a request. */
+function fieldPath(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
+const UNSET = Symbol('unset');
+
+/**
+ * MlflowField's reading of one scalar: absent or null is unset; a list stands for its first value,
+ * which is then checked like any value (`[]` is an invalid `undefined`, not a missing field).
+ */
 function readRaw(item: Record<string, unknown>, field: string): unknown {
   const raw = item[field];
+  if (raw === undefined || raw === null) return UNSET;
   return Array.isArray(raw) ? (raw as unknown[])[0] : raw;
 }
 
@@ -436,17 +447,17 @@ function readString(
   required: boolean,
 ): string | undefined {
   const raw = readRaw(item, field);
-  if (raw === undefined || raw === null || (raw === '' && required)) {
-    if (required) throw missingParameterError(`${path}.${field}`);
+  if (raw === UNSET || (raw === '' && required)) {
+    if (required) throw missingParameterError(fieldPath(path, field));
     return undefined;
   }
-  if (typeof raw !== 'string') throw invalidParameterTypeError(`${path}.${field}`, raw);
+  if (typeof raw !== 'string') throw invalidParameterTypeError(fieldPath(path, field), raw);
   return raw;
 }
 
 function readDouble(item: Record<string, unknown>, field: string, path: string): number {
   const raw = readRaw(item, field);
-  if (raw === undefined || raw === null) throw missingParameterError(`${path}.${field}`);
+  if (raw === UNSET) throw missingParameterError(fieldPath(path, field));
   if (typeof raw === 'number') return raw;
   if (raw === 'NaN') return NaN;
   if (raw === 'Infinity') return Infinity;
@@ -454,7 +465,7 @@ function readDouble(item: Record<string, unknown>, field: string, path: string):
   if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) {
     return Number(raw);
   }
-  throw invalidParameterTypeError(`${path}.${field}`, raw);
+  throw invalidParameterTypeError(fieldPath(path, field), raw);
 }
 
 function readInt64(
@@ -464,13 +475,13 @@ function readInt64(
   required: boolean,
 ): number | undefined {
   const raw = readRaw(item, field);
-  if (raw === undefined || raw === null) {
-    if (required) throw missingParameterError(`${path}.${field}`);
+  if (raw === UNSET) {
+    if (required) throw missingParameterError(fieldPath(path, field));
     return undefined;
   }
   const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalidParameterTypeError(`${path}.${field}`, raw);
+    throw invalidParameterTypeError(fieldPath(path, field), raw);
   }
   return value;
 }
@@ -482,85 +493,17 @@ export interface LogMetricRequest {
 
 /**
  * A log-metric request read as the validation pipe reads LogMetricRequestDto (same coercions,
- * same first-failing-field order, same messages), without class-transformer/class-validator: on
- * this one-row write they cost more CPU than the rest of the request handling.
+ * same first-failing-field order, same messages) with log-batch's field readers, without
+ * class-transformer/class-validator: on this one-row write they cost more CPU than the rest of the
+ * request handling.
  */
 export function readLogMetricRequest(request: Record<string, unknown>): LogMetricRequest {
-  let rawRunId = request.run_id;
-  if (rawRunId === undefined || rawRunId === '') rawRunId = request.run_uuid;
-  const runId = requiredField(fieldString(rawRunId), 'run_id');
-  const key = requiredField(fieldString(request.key), 'key');
-  const value = requiredField(fieldDouble(request.value), 'value');
-  const timestamp = requiredField(fieldInt64(request.timestamp), 'timestamp');
-  const step = optionalField(fieldInt64(request.step), 'step');
-  const modelId = optionalField(fieldString(request.model_id), 'model_id');
-  const datasetName = optionalField(fieldString(request.dataset_name), 'dataset_name');
-  const datasetDigest = optionalField(fieldString(request.dataset_digest), 'dataset_digest');
+  const runId =
+    request.run_id === undefined || request.run_id === '' ? request.run_uuid : request.run_id;
   return {
-    runId,
-    metric: fromMetricDto({
-      key,
-      value,
-      timestamp,
-      step,
-      model_id: modelId,
-      dataset_name: datasetName,
-      dataset_digest: datasetDigest,
-    }),
+    runId: readString({ run_id: runId }, 'run_id', '', true) ?? '',
+    metric: toMetric(request, ''),
   };
-}
-
-/** What MlflowField's coercion made of a field: unset, a value, or a raw value it refused. */
-type Coerced<T> = { set: false } | { set: true; value: T } | { set: true; invalid: unknown };
-
-const UNSET = { set: false } as const;
-
-/** Absent or null is unset; a list stands for its first value (repeated GET params). */
-function coerceScalar<T>(raw: unknown, coerce: (scalar: unknown) => Coerced<T>): Coerced<T> {
-  if (raw === undefined || raw === null) return UNSET;
-  return coerce(Array.isArray(raw) ? (raw as unknown[])[0] : raw);
-}
-
-function fieldString(raw: unknown): Coerced<string> {
-  return coerceScalar<string>(raw, (scalar) =>
-    typeof scalar === 'string' ? { set: true, value: scalar } : { set: true, invalid: scalar },
-  );
-}
-
-function fieldDouble(raw: unknown): Coerced<number> {
-  return coerceScalar<number>(raw, (scalar) => {
-    if (typeof scalar === 'number') return { set: true, value: scalar };
-    if (scalar === 'NaN') return { set: true, value: NaN };
-    if (scalar === 'Infinity') return { set: true, value: Infinity };
-    if (scalar === '-Infinity') return { set: true, value: -Infinity };
-    if (typeof scalar === 'string' && scalar.trim() !== '' && !Number.isNaN(Number(scalar))) {
-      return { set: true, value: Number(scalar) };
-    }
-    return { set: true, invalid: scalar };
-  });
-}
-
-function fieldInt64(raw: unknown): Coerced<number> {
-  return coerceScalar<number>(raw, (scalar) => {
-    const value =
-      typeof scalar === 'string' && /^-?\d+$/.test(scalar.trim()) ? Number(scalar) : scalar;
-    return typeof value === 'number' && Number.isInteger(value)
-      ? { set: true, value }
-      : { set: true, invalid: scalar };
-  });
-}
-
-/** MlflowField's precedence: a missing (unset or empty string) value, then an invalid one. */
-function requiredField<T>(field: Coerced<T>, name: string): T {
-  if (!field.set || ('value' in field && field.value === '')) throw missingParameterError(name);
-  if ('invalid' in field) throw invalidParameterTypeError(name, field.invalid);
-  return field.value;
-}
-
-function optionalField<T>(field: Coerced<T>, name: string): T | undefined {
-  if (!field.set) return undefined;
-  if ('invalid' in field) throw invalidParameterTypeError(name, field.invalid);
-  return field.value;
 }
 
 export function fromDatasetInputDto(dto: DatasetInputDto): DatasetInput {

@@ -33,3 +33,7 @@ export const LIMITS = {
   searchDatasetsMaxExperimentIds: 20,
   uiUploadMaxBytes: 10 * 1024 * 1024,
 } as const;
+
+/** The range of MLflow's int64 fields (timestamps, steps), for values beyond 2^53 as bigints. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;

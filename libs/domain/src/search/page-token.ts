@@ -20,16 +20,30 @@ export function encodePageToken(offset: number): string {
 /** The offset a page token stands for; 0 for an absent or empty token. */
 export function decodePageToken(token: string | undefined): number {
   if (token === undefined || token === null || token === '') return 0;
+  return pageTokenOffset(readPageToken(token));
+}
+
+/** A page token's JSON, and its text for error messages. */
+export interface PageTokenContent {
+  decoded: string;
+  parsed: unknown;
+}
+
+/** Base64-decodes and parses a non-empty token, refusing it with MLflow's messages. */
+export function readPageToken(token: string): PageTokenContent {
   if (typeof token !== 'string' || token.length > MAX_PAGE_TOKEN_LENGTH || !BASE64.test(token)) {
     throw MlflowError.invalidParameterValue('Invalid page token, could not base64-decode');
   }
   const decoded = Buffer.from(token, 'base64').toString('utf8');
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(decoded);
+    return { decoded, parsed: JSON.parse(decoded) as unknown };
   } catch {
     throw MlflowError.invalidParameterValue(`Invalid page token, decoded value=${decoded}`);
   }
+}
+
+/** The `offset` of a read token: a non-negative integer, or INVALID_PARAMETER_VALUE. */
+export function pageTokenOffset({ decoded, parsed }: PageTokenContent): number {
   const offset: unknown =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>).offset

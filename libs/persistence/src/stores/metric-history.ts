@@ -1,4 +1,6 @@
 import {
+  INT64_MAX,
+  INT64_MIN,
   LIMITS,
   MetricHistoryBulkIntervalQuery,
   MetricHistoryPage,
@@ -94,9 +96,6 @@ function nextStart(rows: Row[], count: number, start: MetricHistoryStart): Metri
   const same = start.after.timestamp === timestamp && start.after.step === step;
   return { after: { timestamp, step, skip: (same ? start.after.skip : 0) + count } };
 }
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * An int64 column as a cursor value: a number while it is exact, else a bigint (mysql2 hands
