@@ -1,17 +1,55 @@
 import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 const frameworkImports = [
   { group: ['@nestjs/*'], message: 'libs/domain is plain TypeScript: no Nest.' },
   { group: ['typeorm', 'mysql2', 'better-sqlite3'], message: 'libs/domain knows no database.' },
-  { group: ['class-validator', 'class-transformer'], message: 'Validation decorators belong in DTOs.' },
+  {
+    group: ['class-validator', 'class-transformer'],
+    message: 'Validation decorators belong in DTOs.',
+  },
   { group: ['node:fs', 'fs', 'node:fs/*', 'fs/*'], message: 'libs/domain does no I/O.' },
-  { group: ['basic-ftp', 'ssh2-sftp-client', 'fastify'], message: 'libs/domain knows no transport.' },
+  {
+    group: ['basic-ftp', 'ssh2-sftp-client', 'fastify'],
+    message: 'libs/domain knows no transport.',
+  },
   { group: ['@app/*'], message: 'libs/domain imports no other lib.' },
 ];
 
+const drivers = ['typeorm', 'mysql2', 'better-sqlite3', 'basic-ftp', 'ssh2-sftp-client', 'ssh2'];
+const dtoConcerns = ['@nestjs/swagger', 'class-validator', 'class-transformer'];
+
+/**
+ * A lib's import rules: the libs it may not reach (by alias or by any relative path) and the packages it may not use.
+ * Every lib has a block; the app layer has its own below.
+ */
+function layer(lib, forbiddenLibs, forbiddenPackages) {
+  return [
+    ...forbiddenLibs.map((other) => ({
+      group: [`@app/${other}`, `@app/${other}/*`, `**/${other}`, `**/${other}/**`],
+      message: `${lib} may not import libs/${other}.`,
+    })),
+    { group: forbiddenPackages, message: `${lib} may not use this package.` },
+    {
+      group: ['@app/tracking', '@app/model-registry', '@app/artifact-proxy', '**/apps/**'],
+      message: 'A lib never imports an app.',
+    },
+  ];
+}
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/**/*.js', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'bench/**/*.js',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,7 +59,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
@@ -30,19 +71,57 @@ export default tseslint.config(
     },
   },
   {
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error', 'simple-import-sort/exports': 'error' },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: frameworkImports }] },
   },
   {
-    files: ['libs/persistence/**/*.ts', 'libs/artifact-store/**/*.ts'],
+    files: ['libs/config/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@app/http', '@app/http/*', '@app/persistence/*', '@app/artifact-store/*'], message: 'Adapters import only @app/domain and their drivers.' },
-            { group: ['@nestjs/swagger', 'class-validator'], message: 'No DTO concerns in adapters.' },
-          ],
+          patterns: layer(
+            'libs/config',
+            ['http', 'persistence', 'artifact-store'],
+            [...drivers, ...dtoConcerns],
+          ),
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: layer('libs/http', ['persistence', 'artifact-store'], drivers) },
+      ],
+    },
+  },
+  {
+    files: ['libs/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: layer('libs/persistence', ['http', 'artifact-store', 'config'], dtoConcerns) },
+      ],
+    },
+  },
+  {
+    files: ['libs/artifact-store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: layer(
+            'libs/artifact-store',
+            ['http', 'persistence', 'config'],
+            [...dtoConcerns, 'typeorm', 'mysql2', 'better-sqlite3'],
+          ),
         },
       ],
     },
@@ -54,9 +133,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@app/tracking', '@app/model-registry', '@app/artifact-proxy'], message: 'An app never imports another app.' },
-            { group: ['typeorm', 'mysql2', 'better-sqlite3', 'basic-ftp', 'ssh2-sftp-client'], message: 'Apps reach storage through ports only.' },
-            { group: ['../../../libs/*', '../../libs/*'], message: 'Import libs through @app/<lib>.' },
+            {
+              group: ['@app/tracking', '@app/model-registry', '@app/artifact-proxy'],
+              message: 'An app never imports another app.',
+            },
+            {
+              group: ['typeorm', 'mysql2', 'better-sqlite3', 'basic-ftp', 'ssh2-sftp-client'],
+              message: 'Apps reach storage through ports only.',
+            },
+            {
+              group: ['../../../libs/*', '../../libs/*'],
+              message: 'Import libs through @app/<lib>.',
+            },
           ],
         },
       ],
