@@ -76,7 +76,7 @@ SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 
 -- GET model-versions/search
-SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN model_version_tags t1 ON t1.registered_model_id = mv.registered_model_id AND t1.version = mv.version AND t1.`key` = ? AND t1.`value` = ? WHERE mv.current_stage <> ? AND rm.name = ? AND NOT EXISTS (SELECT 1 FROM model_version_tags pt WHERE pt.registered_model_id = rm.id AND pt.`key` = ? AND pt.`value` = ?) ORDER BY mv.version DESC, rm.name ASC LIMIT ? OFFSET ?;
+SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN model_version_tags f0 ON f0.registered_model_id = mv.registered_model_id AND f0.version = mv.version AND f0.`key` = ? AND f0.`value` = ? WHERE mv.current_stage <> ? AND rm.name = ? AND NOT EXISTS (SELECT 1 FROM model_version_tags pt WHERE pt.registered_model_id = rm.id AND pt.`key` = ? AND pt.`value` = ?) ORDER BY mv.version DESC, rm.name ASC LIMIT ? OFFSET ?;
 SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 
@@ -161,7 +161,7 @@ UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experimen
 UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?;
 
 -- POST experiments/search
-SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e JOIN experiment_tags t1 ON t1.experiment_id = e.experiment_id AND t1.`key` = ? AND t1.`value` = ? WHERE e.lifecycle_stage IN (?) AND e.name LIKE ? ORDER BY (e.last_update_time IS NULL) ASC, e.last_update_time DESC, (e.experiment_id IS NULL) ASC, e.experiment_id DESC LIMIT ? OFFSET ?;
+SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e JOIN experiment_tags f0 ON f0.experiment_id = e.experiment_id AND f0.`key` = ? AND f0.`value` = ? WHERE e.lifecycle_stage IN (?) AND e.name LIKE ? ORDER BY e.last_update_time DESC, e.experiment_id DESC LIMIT ? OFFSET ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 
 -- POST experiments/search-datasets
@@ -178,7 +178,7 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?;
 
 -- POST logged-models
-SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?;
+SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ? LOCK IN SHARE MODE;
 SELECT 1 AS found FROM runs WHERE run_uuid = ?;
 INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, status_message, model_type, source_run_id, lifecycle_stage) VALUES (?, …);
 INSERT IGNORE INTO logged_model_params (model_id, `key`, `value`) VALUES (?, …);
@@ -195,7 +195,7 @@ INSERT IGNORE INTO logged_model_params (model_id, `key`, `value`) VALUES (?, …
 UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?;
 
 -- POST logged-models/search
-SELECT lm.model_id, lm.experiment_id, lm.name, lm.artifact_location, lm.creation_timestamp_ms, lm.last_updated_timestamp_ms, lm.status, lm.status_message, lm.model_type, lm.source_run_id, lm.lifecycle_stage FROM logged_models lm WHERE lm.lifecycle_stage = 'active' AND lm.experiment_id IN (?) AND lm.name = ? ORDER BY (lm.creation_timestamp_ms IS NULL) ASC, lm.creation_timestamp_ms DESC, (lm.model_id IS NULL) ASC, lm.model_id ASC LIMIT ? OFFSET ?;
+SELECT lm.model_id, lm.experiment_id, lm.name, lm.artifact_location, lm.creation_timestamp_ms, lm.last_updated_timestamp_ms, lm.status, lm.status_message, lm.model_type, lm.source_run_id, lm.lifecycle_stage FROM logged_models lm WHERE lm.lifecycle_stage = 'active' AND lm.experiment_id IN (?) AND lm.name = ? ORDER BY lm.creation_timestamp_ms DESC, (lm.model_id IS NULL) ASC, lm.model_id ASC LIMIT ? OFFSET ?;
 SELECT model_id, `key` AS k, `value` AS v FROM logged_model_tags WHERE model_id IN (?) ORDER BY `key`;
 SELECT model_id, `key` AS k, `value` AS v FROM logged_model_params WHERE model_id IN (?) ORDER BY `key`;
 SELECT model_id, `key` AS k, `value` AS value, `timestamp` AS timestamp, step, is_nan, run_id, dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN (?) ORDER BY `key`, step, `timestamp`, run_id;

@@ -2,8 +2,14 @@ import { parseBackendStoreUri, redactUri } from './backend-store-uri';
 
 describe(parseBackendStoreUri.name, () => {
   it('parses relative and absolute SQLite paths', () => {
-    expect(parseBackendStoreUri('sqlite:///data/mlflow.db')).toEqual({ kind: 'sqlite', path: 'data/mlflow.db' });
-    expect(parseBackendStoreUri('sqlite:////tmp/x.db')).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
+    expect(parseBackendStoreUri('sqlite:///data/mlflow.db')).toEqual({
+      kind: 'sqlite',
+      path: 'data/mlflow.db',
+    });
+    expect(parseBackendStoreUri('sqlite:////tmp/x.db')).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/x.db',
+    });
   });
 
   it('parses MySQL URIs, FLOps pymysql form included, decoding credentials', () => {
@@ -19,7 +25,9 @@ describe(parseBackendStoreUri.name, () => {
 
   it('refuses unknown schemes and MySQL URIs without a database, naming the known schemes', () => {
     expect(() => parseBackendStoreUri('postgresql://x/y')).toThrow(/sqlite:\/\/\/, mysql:\/\//);
-    expect(() => parseBackendStoreUri('mysql://root@localhost:3306/')).toThrow(/must name a database/);
+    expect(() => parseBackendStoreUri('mysql://root@localhost:3306/')).toThrow(
+      /must name a database/,
+    );
   });
 });
 

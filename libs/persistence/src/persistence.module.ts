@@ -1,3 +1,4 @@
+import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -6,10 +7,10 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
 import { DataSource } from 'typeorm';
-import { createDataSource } from './data-source';
+
 import { redactUri } from './backend-store-uri';
+import { createDataSource } from './data-source';
 import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';

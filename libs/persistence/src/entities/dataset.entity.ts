@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { integer, nullable, text, varchar } from './column-options';
 
 @Entity('datasets')

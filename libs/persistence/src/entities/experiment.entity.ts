@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { bigint, nullable, varchar } from './column-options';
 
 @Entity('experiments')

@@ -1,24 +1,24 @@
 import { DatasetEntity } from './dataset.entity';
-import { ExperimentTagEntity } from './experiment-tag.entity';
 import { ExperimentEntity } from './experiment.entity';
+import { ExperimentTagEntity } from './experiment-tag.entity';
 import { LatestMetricEntity } from './latest-metric.entity';
+import { LoggedModelEntity } from './logged-model.entity';
 import { LoggedModelMetricEntity } from './logged-model-metric.entity';
 import { LoggedModelParamEntity } from './logged-model-param.entity';
 import { LoggedModelTagEntity } from './logged-model-tag.entity';
-import { LoggedModelEntity } from './logged-model.entity';
 import { MetricEntity } from './metric.entity';
-import { ModelVersionTagEntity } from './model-version-tag.entity';
 import { ModelVersionEntity } from './model-version.entity';
+import { ModelVersionTagEntity } from './model-version-tag.entity';
 import { ParamEntity } from './param.entity';
+import { RegisteredModelEntity } from './registered-model.entity';
 import { RegisteredModelAliasEntity } from './registered-model-alias.entity';
 import { RegisteredModelTagEntity } from './registered-model-tag.entity';
-import { RegisteredModelEntity } from './registered-model.entity';
-import { RunDatasetInputTagEntity } from './run-dataset-input-tag.entity';
+import { RunEntity } from './run.entity';
 import { RunDatasetInputEntity } from './run-dataset-input.entity';
+import { RunDatasetInputTagEntity } from './run-dataset-input-tag.entity';
 import { RunModelInputEntity } from './run-model-input.entity';
 import { RunModelOutputEntity } from './run-model-output.entity';
 import { RunTagEntity } from './run-tag.entity';
-import { RunEntity } from './run.entity';
 
 export {
   DatasetEntity,

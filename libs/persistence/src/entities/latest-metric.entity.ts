@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
 import { bigint, boolean, double, integer, varchar } from './column-options';
 
 @Entity('latest_metrics')

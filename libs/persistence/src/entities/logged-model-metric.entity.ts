@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+
 import { bigint, boolean, double, nullable, varchar } from './column-options';
 
 @Entity('logged_model_metrics')

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+
 import { nullable, text, varchar } from './column-options';
 
 @Entity('logged_model_params')

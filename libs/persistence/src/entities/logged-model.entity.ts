@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
 import { bigint, integer, nullable, text, varchar } from './column-options';
 
 @Entity('logged_models')

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+
 import { integer, varchar } from './column-options';
 
 @Entity('registered_model_aliases')

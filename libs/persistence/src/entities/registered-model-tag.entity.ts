@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+
 import { integer, nullable, text, varchar } from './column-options';
 
 @Entity('registered_model_tags')

@@ -1,4 +1,5 @@
 import { Entity, PrimaryColumn } from 'typeorm';
+
 import { integer } from './column-options';
 
 @Entity('run_dataset_inputs')

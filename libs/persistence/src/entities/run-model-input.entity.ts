@@ -1,4 +1,5 @@
 import { Entity, PrimaryColumn } from 'typeorm';
+
 import { integer, varchar } from './column-options';
 
 @Entity('run_model_inputs')

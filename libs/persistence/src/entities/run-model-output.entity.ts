@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+
 import { bigint, integer, varchar } from './column-options';
 
 @Entity('run_model_outputs')

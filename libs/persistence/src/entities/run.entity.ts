@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { bigint, integer, nullable, varchar } from './column-options';
 
 @Entity('runs')

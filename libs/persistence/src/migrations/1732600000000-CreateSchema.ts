@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
-type Dialect = 'mysql' | 'sqlite';
+import { dialectOf, DialectSchema } from '../dialects';
 
 /**
  * The whole backend store as of the first release: tracking (experiments = FLOps projects,
@@ -17,15 +17,15 @@ export class CreateSchema1732600000000 implements MigrationInterface {
   name = 'CreateSchema1732600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const dialect: Dialect = queryRunner.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
-    const c = columnFactory(dialect);
+    const schema = dialectOf(queryRunner.connection).schema;
+    const c = columnFactory(schema);
     const create = (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) =>
       queryRunner.createTable(
         new Table({
           name,
           columns,
           indices,
-          ...(dialect === 'mysql' ? { engine: 'InnoDB' } : {}),
+          ...schema.tableOptions,
         }),
       );
 
@@ -249,17 +249,7 @@ export class CreateSchema1732600000000 implements MigrationInterface {
       'INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner) VALUES (0, ?, ?, ?, ?, ?, NULL)',
       ['Default', '', 'active', Date.now(), Date.now()],
     );
-    if (dialect === 'mysql') {
-      // Inserting id 0 into an AUTO_INCREMENT column only works without NO_AUTO_VALUE_ON_ZERO
-      // when the row is first updated to 0; MLflow does the same dance for its Default experiment.
-      const [{ id }] = (await queryRunner.query('SELECT LAST_INSERT_ID() AS id')) as {
-        id: number;
-      }[];
-      await queryRunner.query('UPDATE experiments SET experiment_id = 0 WHERE experiment_id = ?', [
-        id,
-      ]);
-      await queryRunner.query('ALTER TABLE experiments AUTO_INCREMENT = 1');
-    }
+    await schema.keepExperimentIdZero(queryRunner);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -291,8 +281,8 @@ export class CreateSchema1732600000000 implements MigrationInterface {
   }
 }
 
-function columnFactory(dialect: Dialect) {
-  const text = dialect === 'mysql' ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {};
+function columnFactory(schema: DialectSchema) {
+  const text = schema.textOptions;
   return {
     autoId: (name: string): TableColumnOptions => ({
       name,
@@ -314,14 +304,12 @@ function columnFactory(dialect: Dialect) {
     }),
     double: (name: string, isPrimary = false): TableColumnOptions => ({
       name,
-      type: dialect === 'mysql' ? 'double' : 'real',
+      type: schema.doubleType,
       isPrimary,
     }),
-    // 'boolean' on SQLite (NUMERIC affinity, still 0/1): the one entity type 'boolean' is what
-    // TypeORM's sqlite driver keeps and its mysql driver normalises to tinyint.
     bool: (name: string, isPrimary = false): TableColumnOptions => ({
       name,
-      type: dialect === 'mysql' ? 'tinyint' : 'boolean',
+      type: schema.booleanType,
       isPrimary,
     }),
     str: (

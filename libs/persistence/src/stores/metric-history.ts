@@ -8,6 +8,7 @@ import {
   MetricHistoryStart,
   RunMetric,
 } from '@app/domain';
+
 import { Row, SqlRunner, SqlValue } from '../sql-executor';
 import { toMetric } from './run-rows';
 import { num, placeholders, q, str } from './sql-helpers';
@@ -15,14 +16,11 @@ import { num, placeholders, q, str } from './sql-helpers';
 const POINT_COLUMNS = `m.${q('key')} AS k, m.${q('value')} AS value, m.${q('timestamp')} AS timestamp, m.step, m.is_nan`;
 
 /** SQLite's and MariaDB's "no limit" before an OFFSET. */
-const NO_LIMIT = { mysql: '18446744073709551615', sqlite: '-1' } as const;
-
 /**
  * A run's points of one key in (timestamp, step, value, is_nan) order: the metrics primary-key
  * order, so a page is one ordered range of the covering PK index. A keyset start seeks to its
- * (timestamp, step) group instead of counting rows from the first point: MariaDB needs the
- * expanded OR to build that range (a row-value comparison is only filtered), SQLite seeks on the
- * row value. An unknown run or key has no points (MLflow answers `{}`).
+ * (timestamp, step) group instead of counting rows from the first point, in the form the
+ * dialect's planner turns into an index range. An unknown run or key has no points (MLflow answers `{}`).
  */
 export async function getMetricHistory(
   sql: SqlRunner,
@@ -33,19 +31,22 @@ export async function getMetricHistory(
   const skip = after ? after.skip : (query.start as { offset: number }).offset;
   const params: SqlValue[] = [query.runId, query.metricKey];
   let seek = '';
-  if (after && sql.dialect === 'mysql') {
-    seek = ` AND (m.${q('timestamp')} > ? OR (m.${q('timestamp')} = ? AND m.step >= ?))`;
-    params.push(after.timestamp, after.timestamp, after.step);
-  } else if (after) {
-    seek = ` AND (m.${q('timestamp')}, m.step) >= (?, ?)`;
-    params.push(after.timestamp, after.step);
+  if (after) {
+    const atLeast = sql.dialect.rowAtLeast(
+      `m.${q('timestamp')}`,
+      'm.step',
+      after.timestamp,
+      after.step,
+    );
+    seek = ` AND ${atLeast.sql}`;
+    params.push(...atLeast.params);
   }
   let page = '';
   if (paged) {
     page = ' LIMIT ? OFFSET ?';
     params.push(query.maxResults! + 1, skip);
   } else if (skip > 0) {
-    page = ` LIMIT ${NO_LIMIT[sql.dialect]} OFFSET ?`;
+    page = ` LIMIT ${sql.dialect.unboundedLimit} OFFSET ?`;
     params.push(skip);
   }
   // Three narrow columns (NULL value = NaN point) and no key: on 100k rows every column costs.
@@ -128,7 +129,7 @@ export async function getMetricHistoryBulkInterval(
   const ranged = query.startStep !== undefined && query.endStep !== undefined;
   const range = ranged ? ' AND m.step >= ? AND m.step <= ?' : ' AND m.step >= 0';
   const rangeParams: SqlValue[] = ranged ? [query.startStep!, query.endStep!] : [];
-  const interval = sql.dialect === 'mysql' ? 'total DIV ?' : 'CAST(total / ? AS INTEGER)';
+  const interval = sql.dialect.integerDivide('total', '?');
   const [sampled, bounds] = await Promise.all([
     sql.select(
       'SELECT step FROM (' +

@@ -4,12 +4,13 @@ import {
   Metric,
   ModelOutput,
   Run,
-  RunInfo,
   RUN_STATUSES,
+  RunInfo,
   RunStatus,
 } from '@app/domain';
+
 import { Row, SqlRunner } from '../sql-executor';
-import { chunk, num, numOrNull, placeholders, q, str } from './sql-helpers';
+import { chunk, groupBy, num, numOrNull, placeholders, q, str } from './sql-helpers';
 
 /** Columns of `runs r` every run read selects (`id` is the internal surrogate key). */
 export const RUN_COLUMNS =
@@ -102,20 +103,20 @@ export async function hydrateRuns(runner: SqlRunner, runs: RunRow[]): Promise<Ru
         pks,
       ),
     ]);
-  const metrics = groupBy(metricRows, toMetric);
-  const params = groupBy(paramRows, keyValue);
-  const tags = groupBy(tagRows, keyValue);
-  const outputs = groupBy(outputRows, (r): ModelOutput => ({
+  const metrics = groupBy(metricRows, runKey, toMetric);
+  const params = groupBy(paramRows, runKey, keyValue);
+  const tags = groupBy(tagRows, runKey, keyValue);
+  const outputs = groupBy(outputRows, runKey, (r): ModelOutput => ({
     modelId: str(r.model_id),
     step: num(r.step),
   }));
-  const modelInputs = groupBy(modelInputRows, (r) => ({ modelId: str(r.model_id) }));
+  const modelInputs = groupBy(modelInputRows, runKey, (r) => ({ modelId: str(r.model_id) }));
   const inputTags = new Map<string, KeyValue[]>();
   for (const row of inputTagRows) {
     const id = `${num(row.run_id)}:${num(row.dataset_id)}`;
     inputTags.set(id, [...(inputTags.get(id) ?? []), keyValue(row)]);
   }
-  const datasets = groupBy(datasetRows, (r): DatasetInput => ({
+  const datasets = groupBy(datasetRows, runKey, (r): DatasetInput => ({
     tags: inputTags.get(`${num(r.run_id)}:${num(r.dataset_id)}`) ?? [],
     dataset: {
       name: str(r.name),
@@ -142,16 +143,6 @@ function keyValue(row: Row): KeyValue {
   return { key: str(row.k), value: str(row.v) };
 }
 
-function groupBy<T>(rows: Row[], map: (row: Row) => T): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const pk = num(row.run_id);
-    let list = groups.get(pk);
-    if (!list) {
-      list = [];
-      groups.set(pk, list);
-    }
-    list.push(map(row));
-  }
-  return groups;
+function runKey(row: Row): number {
+  return num(row.run_id);
 }

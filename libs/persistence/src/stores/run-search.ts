@@ -8,9 +8,18 @@ import {
   Run,
   SearchRunsQuery,
 } from '@app/domain';
+
 import { SqlRunner, SqlValue } from '../sql-executor';
+import { experimentKeys } from './experiment-lookup';
 import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
-import { comparisonSql, keyValueFilterJoin, unsupported } from './search-sql';
+import {
+  comparisonSql,
+  JoinRole,
+  orderByClause,
+  SearchColumns,
+  SearchStatement,
+  unsupported,
+} from './search-builder';
 import { num, placeholders, q, str } from './sql-helpers';
 
 /**
@@ -47,20 +56,15 @@ const ORDER_EXPRESSIONS: Readonly<Record<string, { expression: string; nullable:
   end_time: { expression: 'r.end_time', nullable: true },
 };
 
-interface SortKey {
-  expression: string;
-  direction: 'ASC' | 'DESC';
-}
-
-/**
- * Sort keys putting rows without a value last in both directions. Both dialects sort NULL as the
- * smallest value, so a descending key needs no extra term.
- */
-function missingLast(expression: string, ascending: boolean, nullable = true): SortKey[] {
-  if (!ascending) return [{ expression, direction: 'DESC' }];
-  const key: SortKey = { expression, direction: 'ASC' };
-  return nullable ? [{ expression: `(${expression} IS NULL)`, direction: 'ASC' }, key] : [key];
-}
+/** What a run search filters and sorts on besides metrics and datasets, which it joins itself. */
+const RUN_SEARCH: SearchColumns = {
+  filterable: ATTRIBUTE_COLUMNS,
+  orderable: ORDER_EXPRESSIONS,
+  keyValues: {
+    param: { table: 'params', ownerMatch: (alias) => `${alias}.run_id = r.id` },
+    tag: { table: 'run_tags', ownerMatch: (alias) => `${alias}.run_id = r.id` },
+  },
+};
 
 /** Whether the stored value 0 satisfies a numeric metric clause. */
 function zeroMatches(clause: FilterClause): boolean {
@@ -86,14 +90,7 @@ function zeroMatches(clause: FilterClause): boolean {
   }
 }
 
-interface Join {
-  kind: 'filter' | 'order';
-  sql: string;
-  params: SqlValue[];
-}
-
-const ALL_JOINS: ReadonlySet<Join['kind']> = new Set(['filter', 'order']);
-const FILTER_JOINS: ReadonlySet<Join['kind']> = new Set(['filter']);
+const FILTER_JOINS: ReadonlySet<JoinRole> = new Set(['filter']);
 
 interface LeadingMetric {
   alias: string;
@@ -102,31 +99,11 @@ interface LeadingMetric {
   joinIndex: number;
 }
 
-/** Child tables a param or tag clause joins on (run_id, key) → value. */
-const KEY_VALUE_TABLES = { param: 'params', tag: 'run_tags' } as const;
-
-/** Builds one statement's FROM joins and WHERE conditions with their bound values in text order. */
-class RunQueryBuilder {
-  readonly where: string[] = [];
-  readonly whereParams: SqlValue[] = [];
-  readonly order: SortKey[] = [];
+/** A run search: the shared statement, plus the metric and dataset terms only runs have. */
+class RunSearch {
+  readonly statement = new SearchStatement();
   /** The first sort key when it is a metric: the one a page boundary can be read from. */
   leadingMetric?: LeadingMetric;
-  private readonly joinList: Join[] = [];
-  private aliases = 0;
-
-  alias(prefix: string): string {
-    return `${prefix}${this.aliases++}`;
-  }
-
-  /** Every join in text order, and their bound values in the same order. */
-  joins(kinds: ReadonlySet<Join['kind']> = ALL_JOINS): { sql: string; params: SqlValue[] } {
-    const chosen = this.joinList.filter((join) => kinds.has(join.kind));
-    return {
-      sql: chosen.map((join) => join.sql).join(' '),
-      params: chosen.flatMap((join) => join.params),
-    };
-  }
 
   /**
    * Keeps only runs whose leading metric is a real number at least as early in the sort as
@@ -136,136 +113,76 @@ class RunQueryBuilder {
   restrictToBoundary(boundary: number): void {
     const lead = this.leadingMetric!;
     const a = lead.alias;
-    this.joinList[lead.joinIndex] = {
-      kind: 'order',
-      sql: `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${a}.is_nan = 0 AND ${a}.${q('value')} ${lead.ascending ? '<=' : '>='} ?`,
-      params: [lead.key, boundary],
-    };
-  }
-
-  private join(kind: Join['kind'], sql: string, params: SqlValue[]): number {
-    return this.joinList.push({ kind, sql, params }) - 1;
+    this.statement.replaceJoin(
+      lead.joinIndex,
+      'order',
+      `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${a}.is_nan = 0 AND ${a}.${q('value')} ${lead.ascending ? '<=' : '>='} ?`,
+      [lead.key, boundary],
+    );
   }
 
   filter(clause: FilterClause): void {
-    switch (clause.type) {
-      case 'metric': {
-        // Latest values only. A NaN latest value never matches; it is stored as value 0, so the
-        // is_nan test is only needed when 0 itself matches, and without it the (key, value)
-        // index covers the clause.
-        const a = this.alias('f');
-        const params: SqlValue[] = [clause.key];
-        const condition = comparisonSql(
-          `${a}.${q('value')}`,
-          clause.comparator,
-          clause.value,
-          params,
-        );
-        const notNan = zeroMatches(clause) ? ` AND ${a}.is_nan = 0` : '';
-        this.join(
-          'filter',
-          `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}${notNan}`,
-          params,
-        );
-        return;
-      }
-      case 'param':
-      case 'tag': {
-        const a = this.alias('f');
-        const params: SqlValue[] = [];
-        const sql = keyValueFilterJoin(
-          KEY_VALUE_TABLES[clause.type],
-          a,
-          `${a}.run_id = r.id`,
-          clause,
-          params,
-        );
-        this.join('filter', sql, params);
-        return;
-      }
-      case 'attribute': {
-        const column = ATTRIBUTE_COLUMNS[clause.key];
-        if (!column) throw unsupported(`attributes.${clause.key}`);
-        this.where.push(comparisonSql(column, clause.comparator, clause.value, this.whereParams));
-        return;
-      }
-      case 'dataset':
-        this.where.push(this.datasetCondition(clause));
-        return;
+    if (this.statement.filterBy(RUN_SEARCH, clause)) return;
+    if (clause.type === 'dataset') {
+      this.datasetCondition(clause);
+      return;
     }
+    // Latest values only. A NaN latest value never matches; it is stored as value 0, so the
+    // is_nan test is only needed when 0 itself matches, and without it the (key, value) index
+    // covers the clause.
+    const a = this.statement.alias('f');
+    const params: SqlValue[] = [clause.key];
+    const condition = comparisonSql(`${a}.${q('value')}`, clause.comparator, clause.value, params);
+    const notNan = zeroMatches(clause) ? ` AND ${a}.is_nan = 0` : '';
+    this.statement.join(
+      'filter',
+      `JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ? AND ${condition}${notNan}`,
+      params,
+    );
   }
 
   orderBy(clause: OrderByClause): void {
-    switch (clause.type) {
-      case 'metric': {
-        const a = this.alias('o');
-        const joinIndex = this.join(
-          'order',
-          `LEFT JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
-          [clause.key],
-        );
-        if (this.order.length === 0) {
-          this.leadingMetric = {
-            alias: a,
-            key: clause.key,
-            ascending: clause.ascending,
-            joinIndex,
-          };
-        }
-        // Real numbers, then NaN, then runs without the metric, in both directions (MLflow's CASE).
-        this.order.push(
-          {
-            expression: `CASE WHEN ${a}.run_id IS NULL THEN 2 WHEN ${a}.is_nan = 1 THEN 1 ELSE 0 END`,
-            direction: 'ASC',
-          },
-          { expression: `${a}.${q('value')}`, direction: clause.ascending ? 'ASC' : 'DESC' },
-        );
-        return;
-      }
-      case 'param':
-      case 'tag': {
-        const a = this.alias('o');
-        this.join(
-          'order',
-          `LEFT JOIN ${KEY_VALUE_TABLES[clause.type]} ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
-          [clause.key],
-        );
-        this.order.push(...missingLast(`LOWER(${a}.${q('value')})`, clause.ascending));
-        return;
-      }
-      case 'attribute': {
-        const sort = ORDER_EXPRESSIONS[clause.key];
-        if (!sort) throw unsupported(`order_by attributes.${clause.key}`);
-        this.order.push(...missingLast(sort.expression, clause.ascending, sort.nullable));
-        return;
-      }
-      case 'dataset':
-        throw unsupported(`order_by datasets.${clause.key}`);
+    if (this.statement.sortBy(RUN_SEARCH, clause)) return;
+    if (clause.type === 'dataset') throw unsupported(`order_by datasets.${clause.key}`);
+    const a = this.statement.alias('o');
+    const joinIndex = this.statement.join(
+      'order',
+      `LEFT JOIN latest_metrics ${a} ON ${a}.run_id = r.id AND ${a}.${q('key')} = ?`,
+      [clause.key],
+    );
+    if (this.statement.order.length === 0) {
+      this.leadingMetric = { alias: a, key: clause.key, ascending: clause.ascending, joinIndex };
     }
+    // Real numbers, then NaN, then runs without the metric, in both directions (MLflow's CASE).
+    this.statement.order.push(
+      {
+        expression: `CASE WHEN ${a}.run_id IS NULL THEN 2 WHEN ${a}.is_nan = 1 THEN 1 ELSE 0 END`,
+        direction: 'ASC',
+      },
+      { expression: `${a}.${q('value')}`, direction: clause.ascending ? 'ASC' : 'DESC' },
+    );
   }
 
   /** `EXISTS` over the run's dataset inputs (name, digest) or their context input tag. */
-  private datasetCondition(clause: FilterClause): string {
+  private datasetCondition(clause: FilterClause): void {
+    const params: SqlValue[] = [];
     if (clause.key === 'context') {
-      this.whereParams.push(DATASET_CONTEXT_TAG);
-      const condition = comparisonSql(
-        `dt.${q('value')}`,
-        clause.comparator,
-        clause.value,
-        this.whereParams,
+      params.push(DATASET_CONTEXT_TAG);
+      const condition = comparisonSql(`dt.${q('value')}`, clause.comparator, clause.value, params);
+      this.statement.whereSql(
+        `EXISTS (SELECT 1 FROM run_dataset_input_tags dt WHERE dt.run_id = r.id AND dt.${q('key')} = ? AND ${condition})`,
+        params,
       );
-      return `EXISTS (SELECT 1 FROM run_dataset_input_tags dt WHERE dt.run_id = r.id AND dt.${q('key')} = ? AND ${condition})`;
+      return;
     }
     if (clause.key !== 'name' && clause.key !== 'digest') {
       throw unsupported(`datasets.${clause.key}`);
     }
-    const condition = comparisonSql(
-      `d.${clause.key}`,
-      clause.comparator,
-      clause.value,
-      this.whereParams,
+    const condition = comparisonSql(`d.${clause.key}`, clause.comparator, clause.value, params);
+    this.statement.whereSql(
+      `EXISTS (SELECT 1 FROM run_dataset_inputs di JOIN datasets d ON d.dataset_id = di.dataset_id WHERE di.run_id = r.id AND ${condition})`,
+      params,
     );
-    return `EXISTS (SELECT 1 FROM run_dataset_inputs di JOIN datasets d ON d.dataset_id = di.dataset_id WHERE di.run_id = r.id AND ${condition})`;
   }
 }
 
@@ -280,38 +197,36 @@ export async function searchRuns(
   sql: SqlRunner,
   query: SearchRunsQuery,
 ): Promise<{ items: Run[]; hasMore: boolean }> {
-  const experimentIds = numericIds(query.experimentIds);
+  const experimentIds = experimentKeys(query.experimentIds);
   if (experimentIds.length === 0 || query.maxResults <= 0) return { items: [], hasMore: false };
-  const builder = new RunQueryBuilder();
+  const search = new RunSearch();
+  const { statement } = search;
   const stages = lifecycleStagesFor(query.viewType);
-  builder.where.push(
-    `r.experiment_id IN (${placeholders(experimentIds.length)})`,
-    `r.lifecycle_stage IN (${placeholders(stages.length)})`,
-  );
-  builder.whereParams.push(...experimentIds, ...stages);
-  query.filter.forEach((clause) => builder.filter(clause));
-  query.orderBy.forEach((clause) => builder.orderBy(clause));
-  const boundValues =
-    builder.joins().params.length + builder.whereParams.length + BOUNDARY_QUERY_EXTRA_VALUES;
+  statement.require(`r.experiment_id IN (${placeholders(experimentIds.length)})`, experimentIds);
+  statement.require(`r.lifecycle_stage IN (${placeholders(stages.length)})`, stages);
+  query.filter.forEach((clause) => search.filter(clause));
+  query.orderBy.forEach((clause) => search.orderBy(clause));
+  const boundValues = statement.boundValueCount() + BOUNDARY_QUERY_EXTRA_VALUES;
   if (boundValues > MAX_BOUND_VALUES) {
     throw MlflowError.invalidParameterValue(
       `The search is too large: its experiment ids and filter values come to ${boundValues} values, more than ${MAX_BOUND_VALUES}.`,
     );
   }
-  const boundary = await leadingMetricBoundary(sql, builder, query.offset + query.maxResults);
-  if (boundary !== undefined) builder.restrictToBoundary(boundary);
-  const joins = builder.joins();
-  const keys = builder.order.map((key, i) => ({ ...key, alias: `s${i}` }));
+  const boundary = await leadingMetricBoundary(sql, search, query.offset + query.maxResults);
+  if (boundary !== undefined) search.restrictToBoundary(boundary);
+  const joins = statement.joins();
+  const where = statement.whereClause();
+  const keys = statement.order.map((key, i) => ({ ...key, alias: `s${i}` }));
   const inner =
     `SELECT r.id AS id${keys.map((k) => `, ${k.expression} AS ${k.alias}`).join('')}` +
-    ` FROM runs r ${joins.sql} WHERE ${builder.where.join(' AND ')}` +
-    orderBy(keys.map((k) => `${k.alias} ${k.direction}`)) +
+    ` FROM runs r ${joins.sql}${where.sql}` +
+    orderByClause(keys.map((k) => ({ expression: k.alias, direction: k.direction }))) +
     ' LIMIT ? OFFSET ?';
-  const statement =
+  const statementSql =
     `SELECT ${RUN_COLUMNS} FROM (${inner}) page JOIN runs r ON r.id = page.id` +
-    orderBy(keys.map((k) => `page.${k.alias} ${k.direction}`));
-  const params = [...joins.params, ...builder.whereParams, query.maxResults, query.offset];
-  const rows = await sql.select(statement, params);
+    orderByClause(keys.map((k) => ({ expression: `page.${k.alias}`, direction: k.direction })));
+  const params = [...joins.params, ...where.params, query.maxResults, query.offset];
+  const rows = await sql.select(statementSql, params);
   const items = await hydrateRuns(sql, rows.map(toRunRow));
   return { items, hasMore: rows.length === query.maxResults };
 }
@@ -337,29 +252,26 @@ const MAX_BOUNDARY_SCAN = 30_000;
  */
 async function leadingMetricBoundary(
   sql: SqlRunner,
-  builder: RunQueryBuilder,
+  search: RunSearch,
   position: number,
 ): Promise<number | undefined> {
-  const lead = builder.leadingMetric;
+  const lead = search.leadingMetric;
   const scan = position * BOUNDARY_SCAN_FACTOR;
   if (!lead || scan > MAX_BOUNDARY_SCAN) return undefined;
   const direction = lead.ascending ? 'ASC' : 'DESC';
-  const filters = builder.joins(FILTER_JOINS);
+  const filters = search.statement.joins(FILTER_JOINS);
+  const where = search.statement.whereClause();
   const rows = await sql.select(
     // The scan reads the (key, value) index alone; is_nan is not in it, so NaN points (stored as
     // 0) are dropped by the join below, which only runs for the rows read before the LIMIT.
     `SELECT best.v FROM (SELECT lm.run_id, lm.${q('value')} AS v FROM latest_metrics lm` +
       ` WHERE lm.${q('key')} = ? ORDER BY lm.${q('value')} ${direction} LIMIT ?) best` +
       ` JOIN latest_metrics real_value ON real_value.run_id = best.run_id AND real_value.${q('key')} = ? AND real_value.is_nan = 0` +
-      ` JOIN runs r ON r.id = best.run_id ${filters.sql} WHERE ${builder.where.join(' AND ')}` +
+      ` JOIN runs r ON r.id = best.run_id ${filters.sql}${where.sql}` +
       ` ORDER BY best.v ${direction} LIMIT 1 OFFSET ?`,
-    [lead.key, scan, lead.key, ...filters.params, ...builder.whereParams, position - 1],
+    [lead.key, scan, lead.key, ...filters.params, ...where.params, position - 1],
   );
   return rows.length > 0 ? num(rows[0].v) : undefined;
-}
-
-function orderBy(terms: string[]): string {
-  return terms.length > 0 ? ` ORDER BY ${terms.join(', ')}` : '';
 }
 
 /** MLflow's cap on dataset summaries (`_search_datasets`). */
@@ -373,7 +285,7 @@ export async function searchDatasets(
   sql: SqlRunner,
   experimentIds: string[],
 ): Promise<DatasetSummary[]> {
-  const ids = numericIds(experimentIds);
+  const ids = experimentKeys(experimentIds);
   if (ids.length === 0) return [];
   const rows = await sql.select(
     `SELECT DISTINCT d.experiment_id, d.name, d.digest, t.${q('value')} AS context` +
@@ -389,9 +301,4 @@ export async function searchDatasets(
     digest: str(row.digest),
     ...(row.context === null || row.context === undefined ? {} : { context: str(row.context) }),
   }));
-}
-
-/** Experiment ids are decimal integers; anything else names no experiment. */
-function numericIds(ids: string[]): number[] {
-  return [...new Set(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number))];
 }

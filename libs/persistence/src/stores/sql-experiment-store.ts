@@ -7,27 +7,31 @@ import {
   MlflowError,
   SearchExperimentsQuery,
 } from '@app/domain';
+
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
 import { joinArtifactRoot } from './artifact-locations';
-import { comparisonSql, keyValueFilterJoin, orderTerm, unsupported } from './search-sql';
-import {
-  isDuplicateKeyError,
-  num,
-  placeholders,
-  q,
-  str,
-  strOrNull,
-  upsertSuffix,
-} from './sql-helpers';
+import { experimentKey } from './experiment-lookup';
+import { SearchColumns, SearchStatement, unsupported } from './search-builder';
+import { num, placeholders, q, str, strOrNull } from './sql-helpers';
 
 const EXPERIMENT_COLUMNS =
   'e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner';
 
-const ORDERABLE: Record<string, string> = {
-  name: 'e.name',
-  experiment_id: 'e.experiment_id',
-  creation_time: 'e.creation_time',
-  last_update_time: 'e.last_update_time',
+const SEARCH_COLUMNS: SearchColumns = {
+  filterable: {
+    name: 'e.name',
+    creation_time: 'e.creation_time',
+    last_update_time: 'e.last_update_time',
+  },
+  orderable: {
+    name: { expression: 'e.name', nullable: false },
+    experiment_id: { expression: 'e.experiment_id', nullable: false },
+    creation_time: { expression: 'e.creation_time', nullable: true },
+    last_update_time: { expression: 'e.last_update_time', nullable: true },
+  },
+  keyValues: {
+    tag: { table: 'experiment_tags', ownerMatch: (a) => `${a}.experiment_id = e.experiment_id` },
+  },
 };
 
 export class SqlExperimentStore extends ExperimentStore {
@@ -55,7 +59,7 @@ export class SqlExperimentStore extends ExperimentStore {
         return id;
       });
     } catch (error) {
-      if (isDuplicateKeyError(error)) {
+      if (this.sql.dialect.classifyError(error) === 'duplicate-key') {
         throw MlflowError.resourceAlreadyExists(`Experiment '${input.name}' already exists.`);
       }
       throw error;
@@ -79,49 +83,21 @@ export class SqlExperimentStore extends ExperimentStore {
   async searchExperiments(
     query: SearchExperimentsQuery,
   ): Promise<{ items: Experiment[]; hasMore: boolean }> {
-    const params: SqlValue[] = [];
-    const joinParams: SqlValue[] = [];
-    const joins: string[] = [];
-    const where: string[] = [];
+    const search = new SearchStatement();
     const stages = lifecycleStagesFor(query.viewType);
-    where.push(`e.lifecycle_stage IN (${placeholders(stages.length)})`);
-    params.push(...stages);
-    query.filter.forEach((clause, i) => {
-      if (clause.type === 'tag') {
-        const alias = `t${i}`;
-        joins.push(
-          keyValueFilterJoin(
-            'experiment_tags',
-            alias,
-            `${alias}.experiment_id = e.experiment_id`,
-            clause,
-            joinParams,
-          ),
-        );
-        return;
+    search.require(`e.lifecycle_stage IN (${placeholders(stages.length)})`, stages);
+    for (const clause of query.filter) {
+      if (!search.filterBy(SEARCH_COLUMNS, clause)) {
+        throw unsupported(`${clause.type}.${clause.key}`);
       }
-      const column = {
-        name: 'e.name',
-        creation_time: 'e.creation_time',
-        last_update_time: 'e.last_update_time',
-      }[clause.key];
-      if (clause.type !== 'attribute' || !column) throw unsupported(`${clause.type}.${clause.key}`);
-      where.push(comparisonSql(column, clause.comparator, clause.value, params));
-    });
-    const order = query.orderBy.map((o) => {
-      const column = ORDERABLE[o.key];
-      if (o.type !== 'attribute' || !column) throw unsupported(`order_by ${o.key}`);
-      return orderTerm(column, o.ascending);
-    });
-    const sql =
-      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e ${joins.join(' ')} WHERE ${where.join(' AND ')}` +
-      ` ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
-    const rows = await this.sql.select(sql, [
-      ...joinParams,
-      ...params,
-      query.maxResults + 1,
-      query.offset,
-    ]);
+    }
+    for (const clause of query.orderBy) {
+      if (clause.type !== 'attribute' || !search.sortBy(SEARCH_COLUMNS, clause)) {
+        throw unsupported(`order_by ${clause.key}`);
+      }
+    }
+    const page = search.page(EXPERIMENT_COLUMNS, 'experiments e', query);
+    const rows = await this.sql.select(page.sql, page.params);
     const hasMore = rows.length > query.maxResults;
     return { items: await this.withTags(this.sql, rows.slice(0, query.maxResults)), hasMore };
   }
@@ -137,7 +113,7 @@ export class SqlExperimentStore extends ExperimentStore {
         [newName, Date.now(), num(experimentId)],
       );
     } catch (error) {
-      if (isDuplicateKeyError(error)) {
+      if (this.sql.dialect.classifyError(error) === 'duplicate-key') {
         throw MlflowError.badRequest(`Experiment '${newName}' already exists.`);
       }
       throw error;
@@ -207,10 +183,11 @@ export class SqlExperimentStore extends ExperimentStore {
   }
 
   private async findById(runner: SqlRunner, experimentId: string): Promise<Experiment | null> {
-    if (!/^\d{1,18}$/.test(experimentId)) return null;
+    const key = experimentKey(experimentId);
+    if (key === undefined) return null;
     const rows = await runner.select(
       `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?`,
-      [num(experimentId)],
+      [key],
     );
     return rows.length ? (await this.withTags(runner, rows))[0] : null;
   }
@@ -253,7 +230,7 @@ async function upsertExperimentTags(
   await tx.execute(
     `INSERT INTO experiment_tags (experiment_id, ${q('key')}, ${q('value')}) VALUES ${tags
       .map(() => '(?, ?, ?)')
-      .join(', ')} ${upsertSuffix(tx.dialect, ['experiment_id', 'key'], ['value'])}`,
+      .join(', ')} ${tx.dialect.upsert(['experiment_id', 'key'], ['value'])}`,
     params,
   );
 }

@@ -1,4 +1,4 @@
-import { SqlDialect, SqlValue } from '../sql-executor';
+import type { Row, SqlValue } from '../sql-types';
 
 /** `?, ?, ?` for n values. */
 export function placeholders(count: number): string {
@@ -11,26 +11,12 @@ export function rowPlaceholders(rows: number, columns: number): string {
   return new Array<string>(rows).fill(row).join(', ');
 }
 
-/** INSERT that silently skips rows whose key already exists. */
-export function insertIgnore(dialect: SqlDialect): string {
-  return dialect === 'mysql' ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO';
-}
-
-/** `ON DUPLICATE KEY UPDATE c = VALUES(c)` / `ON CONFLICT (key) DO UPDATE SET c = excluded.c`. */
-export function upsertSuffix(
-  dialect: SqlDialect,
-  keyColumns: string[],
-  updateColumns: string[],
-): string {
-  if (dialect === 'mysql') {
-    return `ON DUPLICATE KEY UPDATE ${updateColumns.map((c) => `${q(c)} = VALUES(${q(c)})`).join(', ')}`;
-  }
-  return `ON CONFLICT (${keyColumns.map(q).join(', ')}) DO UPDATE SET ${updateColumns
-    .map((c) => `${q(c)} = excluded.${q(c)}`)
-    .join(', ')}`;
-}
-
-/** Quotes an identifier that is a reserved word on one of the dialects (`key`, `value`, `timestamp`). */
+/**
+ * Quotes an identifier that is a reserved word on some backend (`key`, `value`, `timestamp`).
+ * Backticks are MySQL's quoting and SQLite accepts them too, so every dialect shares statement
+ * text; a backend that does not (PostgreSQL) would switch both to ANSI double quotes (MySQL's
+ * `ANSI_QUOTES` session mode), here and in the pool's session setup.
+ */
 export function q(identifier: string): string {
   return `\`${identifier}\``;
 }
@@ -65,14 +51,23 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
-export function isDuplicateKeyError(error: unknown): boolean {
-  const e = error as {
-    code?: string;
-    errno?: number;
-    driverError?: { code?: string; errno?: number };
-  };
-  const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
-}
-
 export type Params = SqlValue[];
+
+/** Rows grouped by their owner's key, each mapped, in row order. */
+export function groupBy<K, T>(
+  rows: readonly Row[],
+  ownerKey: (row: Row) => K,
+  map: (row: Row) => T,
+): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = ownerKey(row);
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+    }
+    list.push(map(row));
+  }
+  return groups;
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import {
   CreateLoggedModelInput,
   FilterClause,
@@ -13,21 +14,14 @@ import {
   RunMetric,
   SearchLoggedModelsQuery,
 } from '@app/domain';
+
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
 import { joinArtifactRoot } from './artifact-locations';
+import { activeExperimentLocation, experimentKeys } from './experiment-lookup';
 import { toMetric } from './run-rows';
-import { comparisonSql, keyValueFilterJoin, orderTerm, unsupported } from './search-sql';
-import {
-  chunk,
-  insertIgnore,
-  num,
-  placeholders,
-  q,
-  rowPlaceholders,
-  str,
-  strOrNull,
-  upsertSuffix,
-} from './sql-helpers';
+import { comparisonSql, SearchColumns, SearchStatement, unsupported } from './search-builder';
+import { chunk, num, placeholders, q, rowPlaceholders, str, strOrNull } from './sql-helpers';
+import { groupBy } from './sql-helpers';
 
 const MODEL_FIELDS = [
   'model_id',
@@ -70,7 +64,19 @@ const ORDER_EXPRESSIONS: Readonly<Record<string, string>> = {
   last_updated_timestamp: 'lm.last_updated_timestamp_ms',
 };
 
-const KEY_VALUE_TABLES = { param: 'logged_model_params', tag: 'logged_model_tags' } as const;
+const LOGGED_MODEL_SEARCH: SearchColumns = {
+  filterable: ATTRIBUTE_COLUMNS,
+  orderable: Object.fromEntries(
+    Object.entries(ORDER_EXPRESSIONS).map(([key, expression]) => [
+      key,
+      { expression, nullable: true },
+    ]),
+  ),
+  keyValues: {
+    param: { table: 'logged_model_params', ownerMatch: (a) => `${a}.model_id = lm.model_id` },
+    tag: { table: 'logged_model_tags', ownerMatch: (a) => `${a}.model_id = lm.model_id` },
+  },
+};
 
 /** Rows per multi-row INSERT (3 placeholders each). */
 const INSERT_CHUNK = 300;
@@ -197,143 +203,105 @@ export class SqlLoggedModelStore extends LoggedModelStore {
   async searchLoggedModels(
     query: SearchLoggedModelsQuery,
   ): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
-    const experimentIds = numericIds(query.experimentIds);
+    const experimentIds = experimentKeys(query.experimentIds);
     if (experimentIds.length === 0 || query.maxResults <= 0) return { items: [], hasMore: false };
-    const builder = new SearchBuilder(experimentIds, query.datasets);
-    builder.where.push(
-      "lm.lifecycle_stage = 'active'",
-      `lm.experiment_id IN (${placeholders(experimentIds.length)})`,
-    );
-    builder.whereParams.push(...experimentIds);
-    query.filter.forEach((clause) => builder.filter(clause));
+    const search = new SearchStatement();
+    search.require("lm.lifecycle_stage = 'active'");
+    search.require(`lm.experiment_id IN (${placeholders(experimentIds.length)})`, experimentIds);
+    for (const clause of query.filter) {
+      if (clause.type === 'metric') {
+        filterByLatestMetric(search, clause, experimentIds, query.datasets);
+      } else if (clause.type === 'dataset' || !search.filterBy(LOGGED_MODEL_SEARCH, clause)) {
+        throw unsupported(`datasets.${clause.key}`);
+      }
+    }
     if (query.datasets.length > 0 && !query.filter.some((c) => c.type === 'metric')) {
       // MLflow: datasets without a metric clause keep the models with any point on them.
-      builder.where.push(
-        `EXISTS (SELECT 1 FROM logged_model_metrics d WHERE d.model_id = lm.model_id AND ${datasetCondition('d', query.datasets, builder.whereParams)})`,
+      const params: SqlValue[] = [];
+      const onDatasets = datasetCondition('d', query.datasets, params);
+      search.whereSql(
+        `EXISTS (SELECT 1 FROM logged_model_metrics d WHERE d.model_id = lm.model_id AND ${onDatasets})`,
+        params,
       );
     }
-    query.orderBy.forEach((clause) => builder.orderBy(clause));
-    const statement =
-      `SELECT ${MODEL_COLUMNS} FROM logged_models lm ${builder.joins.join(' ')}` +
-      ` WHERE ${builder.where.join(' AND ')}` +
-      (builder.order.length > 0 ? ` ORDER BY ${builder.order.join(', ')}` : '') +
-      ' LIMIT ? OFFSET ?';
-    const rows = await this.sql.select(statement, [
-      ...builder.joinParams,
-      ...builder.whereParams,
-      query.maxResults + 1,
-      query.offset,
-    ]);
+    for (const clause of query.orderBy) {
+      if (clause.type === 'metric') {
+        sortByLatestMetric(search, clause, experimentIds);
+      } else if (clause.type !== 'attribute' || !search.sortBy(LOGGED_MODEL_SEARCH, clause)) {
+        throw unsupported(`order_by ${clause.type}.${clause.key}`);
+      }
+    }
+    const statement = search.page(MODEL_COLUMNS, 'logged_models lm', query);
+    const rows = await this.sql.select(statement.sql, statement.params);
     const page = rows.slice(0, query.maxResults);
     return { items: await hydrate(this.sql, page), hasMore: rows.length > query.maxResults };
   }
 }
 
-/** FROM joins and WHERE conditions of one search statement, with their values in text order. */
-class SearchBuilder {
-  readonly joins: string[] = [];
-  readonly joinParams: SqlValue[] = [];
-  readonly where: string[] = [];
-  readonly whereParams: SqlValue[] = [];
-  readonly order: string[] = [];
-  private aliases = 0;
+/** Keeps models whose latest point of the key satisfies the clause; a NaN latest value never does. */
+function filterByLatestMetric(
+  search: SearchStatement,
+  clause: FilterClause,
+  experimentIds: number[],
+  datasets: LoggedModelDatasetFilter[],
+): void {
+  const a = search.alias('f');
+  const params: SqlValue[] = [];
+  const latest = latestMetric(clause.key, datasets, experimentIds, params);
+  const condition = comparisonSql(`${a}.latest_value`, clause.comparator, clause.value, params);
+  search.join(
+    'filter',
+    `JOIN ${latest} ${a} ON ${a}.model_id = lm.model_id AND ${a}.latest_is_nan = 0 AND ${condition}`,
+    params,
+  );
+}
 
-  constructor(
-    private readonly experimentIds: number[],
-    private readonly datasets: LoggedModelDatasetFilter[],
-  ) {}
+/** Real numbers, then NaN, then models without the metric, in both directions. */
+function sortByLatestMetric(
+  search: SearchStatement,
+  clause: LoggedModelOrderByClause,
+  experimentIds: number[],
+): void {
+  const a = search.alias('o');
+  const params: SqlValue[] = [];
+  const latest = latestMetric(
+    clause.key,
+    clause.dataset ? [clause.dataset] : [],
+    experimentIds,
+    params,
+  );
+  search.join('order', `LEFT JOIN ${latest} ${a} ON ${a}.model_id = lm.model_id`, params);
+  search.order.push(
+    {
+      expression: `CASE WHEN ${a}.model_id IS NULL THEN 2 WHEN ${a}.latest_is_nan = 1 THEN 1 ELSE 0 END`,
+      direction: 'ASC',
+    },
+    { expression: `${a}.latest_value`, direction: clause.ascending ? 'ASC' : 'DESC' },
+  );
+}
 
-  filter(clause: FilterClause): void {
-    switch (clause.type) {
-      case 'metric': {
-        // Latest point only; a NaN latest value never satisfies a numeric comparison.
-        const a = this.alias('f');
-        const latest = this.latestMetric(clause.key, this.datasets);
-        const condition = comparisonSql(
-          `${a}.latest_value`,
-          clause.comparator,
-          clause.value,
-          this.joinParams,
-        );
-        this.joins.push(
-          `JOIN ${latest} ${a} ON ${a}.model_id = lm.model_id AND ${a}.latest_is_nan = 0 AND ${condition}`,
-        );
-        return;
-      }
-      case 'param':
-      case 'tag': {
-        const a = this.alias('f');
-        this.joins.push(
-          keyValueFilterJoin(
-            KEY_VALUE_TABLES[clause.type],
-            a,
-            `${a}.model_id = lm.model_id`,
-            clause,
-            this.joinParams,
-          ),
-        );
-        return;
-      }
-      case 'attribute': {
-        const column = ATTRIBUTE_COLUMNS[clause.key];
-        if (!column) throw unsupported(`attributes.${clause.key}`);
-        this.where.push(comparisonSql(column, clause.comparator, clause.value, this.whereParams));
-        return;
-      }
-      case 'dataset':
-        throw unsupported(`datasets.${clause.key}`);
-    }
-  }
-
-  orderBy(clause: LoggedModelOrderByClause): void {
-    switch (clause.type) {
-      case 'metric': {
-        const a = this.alias('o');
-        const latest = this.latestMetric(clause.key, clause.dataset ? [clause.dataset] : []);
-        this.joins.push(`LEFT JOIN ${latest} ${a} ON ${a}.model_id = lm.model_id`);
-        // Real numbers, then NaN, then models without the metric, in both directions.
-        this.order.push(
-          `CASE WHEN ${a}.model_id IS NULL THEN 2 WHEN ${a}.latest_is_nan = 1 THEN 1 ELSE 0 END ASC`,
-          `${a}.latest_value ${clause.ascending ? 'ASC' : 'DESC'}`,
-        );
-        return;
-      }
-      case 'attribute': {
-        const expression = ORDER_EXPRESSIONS[clause.key];
-        if (!expression) throw unsupported(`order_by ${clause.key}`);
-        this.order.push(orderTerm(expression, clause.ascending));
-        return;
-      }
-      case 'param':
-      case 'tag':
-      case 'dataset':
-        throw unsupported(`order_by ${clause.type}.${clause.key}`);
-    }
-  }
-
-  /**
-   * A derived table (model_id, latest_value, latest_is_nan) holding each model's latest point of
-   * `key` among the points on `datasets` (all points when none), scoped to the searched
-   * experiments. Pushes its values onto the join parameters.
-   */
-  private latestMetric(key: string, datasets: LoggedModelDatasetFilter[]): string {
-    this.joinParams.push(key);
-    const onDatasets =
-      datasets.length > 0 ? ` AND ${datasetCondition('m', datasets, this.joinParams)}` : '';
-    this.joinParams.push(...this.experimentIds);
-    return (
-      '(SELECT ranked.model_id, ranked.latest_value, ranked.latest_is_nan FROM (' +
-      `SELECT m.model_id, m.${q('value')} AS latest_value, m.is_nan AS latest_is_nan,` +
-      ` ROW_NUMBER() OVER (PARTITION BY m.model_id ORDER BY m.step DESC, m.${q('timestamp')} DESC, m.is_nan ASC, m.${q('value')} DESC) AS rn` +
-      ` FROM logged_model_metrics m WHERE m.${q('key')} = ?${onDatasets}` +
-      ` AND m.model_id IN (SELECT s.model_id FROM logged_models s WHERE s.experiment_id IN (${placeholders(this.experimentIds.length)}))` +
-      ') ranked WHERE ranked.rn = 1)'
-    );
-  }
-
-  private alias(prefix: string): string {
-    return `${prefix}${this.aliases++}`;
-  }
+/**
+ * A derived table (model_id, latest_value, latest_is_nan) holding each model's latest point of
+ * `key` among the points on `datasets` (all points when none), scoped to the searched
+ * experiments. Pushes its values onto `params`.
+ */
+function latestMetric(
+  key: string,
+  datasets: LoggedModelDatasetFilter[],
+  experimentIds: number[],
+  params: SqlValue[],
+): string {
+  params.push(key);
+  const onDatasets = datasets.length > 0 ? ` AND ${datasetCondition('m', datasets, params)}` : '';
+  params.push(...experimentIds);
+  return (
+    '(SELECT ranked.model_id, ranked.latest_value, ranked.latest_is_nan FROM (' +
+    `SELECT m.model_id, m.${q('value')} AS latest_value, m.is_nan AS latest_is_nan,` +
+    ` ROW_NUMBER() OVER (PARTITION BY m.model_id ORDER BY m.step DESC, m.${q('timestamp')} DESC, m.is_nan ASC, m.${q('value')} DESC) AS rn` +
+    ` FROM logged_model_metrics m WHERE m.${q('key')} = ?${onDatasets}` +
+    ` AND m.model_id IN (SELECT s.model_id FROM logged_models s WHERE s.experiment_id IN (${placeholders(experimentIds.length)}))` +
+    ') ranked WHERE ranked.rn = 1)'
+  );
 }
 
 /** `(name = ? [AND digest = ?]) OR …` over the metric rows aliased `alias`. */
@@ -349,26 +317,6 @@ function datasetCondition(
     return `(${alias}.dataset_name = ? AND ${alias}.dataset_digest = ?)`;
   });
   return `(${terms.join(' OR ')})`;
-}
-
-/** The experiment's artifact location, once it is known to exist and be active. */
-async function activeExperimentLocation(tx: SqlRunner, experimentId: string): Promise<string> {
-  const rows = /^\d{1,15}$/.test(experimentId)
-    ? await tx.select(
-        'SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?',
-        [num(experimentId)],
-      )
-    : [];
-  if (rows.length === 0) {
-    throw MlflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
-  }
-  const stage = str(rows[0].lifecycle_stage);
-  if (stage !== 'active') {
-    throw MlflowError.invalidParameterValue(
-      `The experiment ${experimentId} must be in the 'active' state. Current state is ${stage}.`,
-    );
-  }
-  return str(rows[0].artifact_location);
 }
 
 async function requireRun(tx: SqlRunner, runId: string): Promise<void> {
@@ -404,8 +352,8 @@ async function insertKeyValues(
     const columns = `(model_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(rows.length, 3)}`;
     await tx.execute(
       mode === 'ignore'
-        ? `${insertIgnore(tx.dialect)} ${table} ${columns}`
-        : `INSERT INTO ${table} ${columns} ${upsertSuffix(tx.dialect, ['model_id', 'key'], ['value'])}`,
+        ? `${tx.dialect.insertIgnore} ${table} ${columns}`
+        : `INSERT INTO ${table} ${columns} ${tx.dialect.upsert(['model_id', 'key'], ['value'])}`,
       params,
     );
   }
@@ -448,9 +396,9 @@ async function hydrate(runner: SqlRunner, rows: Row[]): Promise<LoggedModel[]> {
       ids,
     ),
   ]);
-  const tags = groupByModel(tagRows, keyValue);
-  const params = groupByModel(paramRows, keyValue);
-  const metrics = groupByModel(metricRows, (row): RunMetric => ({
+  const tags = groupBy(tagRows, modelKey, keyValue);
+  const params = groupBy(paramRows, modelKey, keyValue);
+  const metrics = groupBy(metricRows, modelKey, (row): RunMetric => ({
     ...toMetric(row),
     runId: str(row.run_id),
     modelId: str(row.model_id),
@@ -485,22 +433,6 @@ function keyValue(row: Row): KeyValue {
   return { key: str(row.k), value: str(row.v) };
 }
 
-function groupByModel<T>(rows: Row[], map: (row: Row) => T): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const id = str(row.model_id);
-    const list = groups.get(id) ?? [];
-    list.push(map(row));
-    groups.set(id, list);
-  }
-  return groups;
-}
-
-/** Experiment ids are decimal integers; anything else names no experiment. */
-function numericIds(ids: string[]): number[] {
-  return [...new Set(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number))];
-}
-
 function notFound(modelId: string): MlflowError {
   return MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
 }
@@ -509,4 +441,8 @@ function notFound(modelId: string): MlflowError {
 function pyRepr(value: string): string {
   if (value.includes("'") && !value.includes('"')) return `"${value.replace(/\\/g, '\\\\')}"`;
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function modelKey(row: Row): string {
+  return str(row.model_id);
 }

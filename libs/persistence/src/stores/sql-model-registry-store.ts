@@ -10,8 +10,8 @@ import {
   ModelRegistryStore,
   ModelStage,
   ModelVersion,
-  ModelVersionStatus,
   modelVersionNotFound,
+  ModelVersionStatus,
   PROMPT_TAG_KEY,
   RegisteredModel,
   RegisteredModelAlias,
@@ -20,18 +20,10 @@ import {
   RunArtifactRoot,
   SearchRegistryQuery,
 } from '@app/domain';
-import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
-import { comparisonSql, keyValueFilterJoin, unsupported } from './search-sql';
-import {
-  chunk,
-  isDuplicateKeyError,
-  num,
-  placeholders,
-  q,
-  str,
-  strOrNull,
-  upsertSuffix,
-} from './sql-helpers';
+
+import { Row, SqlExecutor, SqlRunner } from '../sql-executor';
+import { SearchColumns, SearchStatement, unsupported } from './search-builder';
+import { chunk, num, placeholders, q, str, strOrNull } from './sql-helpers';
 
 const RM_COLUMNS =
   'rm.id, rm.name, rm.creation_time, rm.last_updated_time, rm.description, rm.owner';
@@ -49,22 +41,37 @@ const REDACTED_RUN_LINK = 'REDACTED-RUN-LINK';
 /** Keeps every IN list (and its bound parameters) to a size both dialects handle well. */
 const IN_CHUNK = 500;
 
-const RM_FILTER_COLUMNS: Record<string, string> = { name: 'rm.name' };
-const RM_ORDER_COLUMNS: Record<string, string> = {
-  name: 'rm.name',
-  last_updated_timestamp: 'rm.last_updated_time',
+// Every orderable registry column is NOT NULL, so plain ASC/DESC keeps indexes usable.
+const REGISTERED_MODEL_SEARCH: SearchColumns = {
+  filterable: { name: 'rm.name' },
+  orderable: {
+    name: { expression: 'rm.name', nullable: false },
+    last_updated_timestamp: { expression: 'rm.last_updated_time', nullable: false },
+  },
+  keyValues: {
+    tag: { table: 'registered_model_tags', ownerMatch: (a) => `${a}.registered_model_id = rm.id` },
+  },
 };
-const MV_FILTER_COLUMNS: Record<string, string> = {
-  name: 'rm.name',
-  run_id: 'mv.run_id',
-  source_path: 'mv.source',
-  version_number: 'mv.version',
-};
-const MV_ORDER_COLUMNS: Record<string, string> = {
-  name: 'rm.name',
-  version_number: 'mv.version',
-  creation_timestamp: 'mv.creation_time',
-  last_updated_timestamp: 'mv.last_updated_time',
+const MODEL_VERSION_SEARCH: SearchColumns = {
+  filterable: {
+    name: 'rm.name',
+    run_id: 'mv.run_id',
+    source_path: 'mv.source',
+    version_number: 'mv.version',
+  },
+  orderable: {
+    name: { expression: 'rm.name', nullable: false },
+    version_number: { expression: 'mv.version', nullable: false },
+    creation_timestamp: { expression: 'mv.creation_time', nullable: false },
+    last_updated_timestamp: { expression: 'mv.last_updated_time', nullable: false },
+  },
+  keyValues: {
+    tag: {
+      table: 'model_version_tags',
+      ownerMatch: (a) =>
+        `${a}.registered_model_id = mv.registered_model_id AND ${a}.version = mv.version`,
+    },
+  },
 };
 
 interface ModelRow {
@@ -90,7 +97,9 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
         await upsertModelTags(tx, insertId, input.tags);
       });
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw registeredModelAlreadyExists(input.name);
+      if (this.sql.dialect.classifyError(error) === 'duplicate-key') {
+        throw registeredModelAlreadyExists(input.name);
+      }
       throw error;
     }
     return {
@@ -126,7 +135,9 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
         return requireModel(tx, newName);
       });
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw registeredModelAlreadyExists(newName);
+      if (this.sql.dialect.classifyError(error) === 'duplicate-key') {
+        throw registeredModelAlreadyExists(newName);
+      }
       throw error;
     }
   }
@@ -162,35 +173,9 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async searchRegisteredModels(
     query: SearchRegistryQuery,
   ): Promise<{ items: RegisteredModel[]; hasMore: boolean }> {
-    const joinParams: SqlValue[] = [];
-    const params: SqlValue[] = [];
-    const joins: string[] = [];
-    const where: string[] = [];
-    query.filter.forEach((clause, i) => {
-      if (clause.type === 'tag') {
-        const alias = `t${i}`;
-        joins.push(
-          keyValueFilterJoin(
-            'registered_model_tags',
-            alias,
-            `${alias}.registered_model_id = rm.id`,
-            clause,
-            joinParams,
-          ),
-        );
-        return;
-      }
-      const column = clause.type === 'attribute' ? RM_FILTER_COLUMNS[clause.key] : undefined;
-      if (!column) throw unsupported(`${clause.type}.${clause.key}`);
-      where.push(comparisonSql(column, clause.comparator, clause.value, params));
-    });
-    if (!query.includePrompts) where.push(notPromptSql('registered_model_tags', params));
-    const order = orderSql(query, RM_ORDER_COLUMNS);
-    const rows = await this.sql.select(
-      `SELECT ${RM_COLUMNS} FROM registered_models rm ${joins.join(' ')}` +
-        `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...joinParams, ...params, query.maxResults + 1, query.offset],
-    );
+    const search = registrySearch(REGISTERED_MODEL_SEARCH, query, 'registered_model_tags');
+    const page = search.page(RM_COLUMNS, 'registered_models rm', query);
+    const rows = await this.sql.select(page.sql, page.params);
     const hasMore = rows.length > query.maxResults;
     return { items: await hydrateModels(this.sql, rows.slice(0, query.maxResults)), hasMore };
   }
@@ -366,35 +351,11 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async searchModelVersions(
     query: SearchRegistryQuery,
   ): Promise<{ items: ModelVersion[]; hasMore: boolean }> {
-    const joinParams: SqlValue[] = [];
-    const params: SqlValue[] = [DELETED_STAGE];
-    const joins: string[] = [];
-    const where: string[] = ['mv.current_stage <> ?'];
-    query.filter.forEach((clause, i) => {
-      if (clause.type === 'tag') {
-        const alias = `t${i}`;
-        joins.push(
-          keyValueFilterJoin(
-            'model_version_tags',
-            alias,
-            `${alias}.registered_model_id = mv.registered_model_id AND ${alias}.version = mv.version`,
-            clause,
-            joinParams,
-          ),
-        );
-        return;
-      }
-      const column = clause.type === 'attribute' ? MV_FILTER_COLUMNS[clause.key] : undefined;
-      if (!column) throw unsupported(`${clause.type}.${clause.key}`);
-      where.push(comparisonSql(column, clause.comparator, clause.value, params));
-    });
-    if (!query.includePrompts) where.push(notPromptSql('model_version_tags', params));
-    const order = orderSql(query, MV_ORDER_COLUMNS);
-    const rows = await this.sql.select(
-      `SELECT ${MV_COLUMNS} FROM ${MV_FROM} ${joins.join(' ')} WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...joinParams, ...params, query.maxResults + 1, query.offset],
-    );
+    const search = new SearchStatement();
+    search.require('mv.current_stage <> ?', [DELETED_STAGE]);
+    registrySearch(MODEL_VERSION_SEARCH, query, 'model_version_tags', search);
+    const page = search.page(MV_COLUMNS, MV_FROM, query);
+    const rows = await this.sql.select(page.sql, page.params);
     const hasMore = rows.length > query.maxResults;
     return { items: await hydrateVersions(this.sql, rows.slice(0, query.maxResults)), hasMore };
   }
@@ -421,7 +382,7 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
       // Under the model lock, so a concurrent delete of the version cannot leave a dangling alias.
       const model = await lockLiveVersion(tx, name, version);
       await tx.execute(
-        `INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, ?, ?) ${upsertSuffix(tx.dialect, ['registered_model_id', 'alias'], ['version'])}`,
+        `INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, ?, ?) ${tx.dialect.upsert(['registered_model_id', 'alias'], ['version'])}`,
         [model.id, alias, version],
       );
     });
@@ -491,7 +452,7 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
 /** The model row, locked for the rest of the transaction on MySQL (SQLite is already exclusive). */
 async function lockModel(tx: SqlRunner, name: string): Promise<ModelRow | null> {
   const rows = await tx.select(
-    `SELECT id, next_version FROM registered_models WHERE name = ?${tx.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+    `SELECT id, next_version FROM registered_models WHERE name = ?${tx.dialect.forUpdate}`,
     [name],
   );
   return rows.length ? { id: num(rows[0].id), nextVersion: num(rows[0].next_version) } : null;
@@ -666,7 +627,7 @@ async function upsertModelTags(tx: SqlRunner, modelId: number, tags: KeyValue[])
   await tx.execute(
     `INSERT INTO registered_model_tags (registered_model_id, ${q('key')}, ${q('value')}) VALUES ${tags
       .map(() => '(?, ?, ?)')
-      .join(', ')} ${upsertSuffix(tx.dialect, ['registered_model_id', 'key'], ['value'])}`,
+      .join(', ')} ${tx.dialect.upsert(['registered_model_id', 'key'], ['value'])}`,
     tags.flatMap((t) => [modelId, t.key, t.value]),
   );
 }
@@ -681,9 +642,7 @@ async function upsertVersionTags(
   await tx.execute(
     `INSERT INTO model_version_tags (registered_model_id, version, ${q('key')}, ${q('value')}) VALUES ${tags
       .map(() => '(?, ?, ?, ?)')
-      .join(
-        ', ',
-      )} ${upsertSuffix(tx.dialect, ['registered_model_id', 'version', 'key'], ['value'])}`,
+      .join(', ')} ${tx.dialect.upsert(['registered_model_id', 'version', 'key'], ['value'])}`,
     tags.flatMap((t) => [modelId, version, t.key, t.value]),
   );
 }
@@ -692,23 +651,30 @@ async function upsertVersionTags(
  * Excludes prompts: models with a `mlflow.prompt.is_prompt = 'true'` tag in `table`. For versions
  * MLflow looks at the version tags of the whole model (its anti-join is on the model name).
  */
-function notPromptSql(
-  table: 'registered_model_tags' | 'model_version_tags',
-  params: SqlValue[],
-): string {
-  params.push(PROMPT_TAG_KEY, 'true');
-  return `NOT EXISTS (SELECT 1 FROM ${table} pt WHERE pt.registered_model_id = rm.id AND pt.${q('key')} = ? AND pt.${q('value')} = ?)`;
-}
-
-/** Every orderable registry column is NOT NULL, so plain ASC/DESC keeps indexes usable. */
-function orderSql(query: SearchRegistryQuery, columns: Record<string, string>): string {
-  return query.orderBy
-    .map((o) => {
-      const column = o.type === 'attribute' ? columns[o.key] : undefined;
-      if (!column) throw unsupported(`order_by ${o.type}.${o.key}`);
-      return `${column} ${o.ascending ? 'ASC' : 'DESC'}`;
-    })
-    .join(', ');
+/** The client's filter and order on a registry search, and the prompt exclusion MLflow adds. */
+function registrySearch(
+  columns: SearchColumns,
+  query: SearchRegistryQuery,
+  tagTable: 'registered_model_tags' | 'model_version_tags',
+  search = new SearchStatement(),
+): SearchStatement {
+  for (const clause of query.filter) {
+    if (clause.type === 'param' || !search.filterBy(columns, clause)) {
+      throw unsupported(`${clause.type}.${clause.key}`);
+    }
+  }
+  if (!query.includePrompts) {
+    search.require(
+      `NOT EXISTS (SELECT 1 FROM ${tagTable} pt WHERE pt.registered_model_id = rm.id AND pt.${q('key')} = ? AND pt.${q('value')} = ?)`,
+      [PROMPT_TAG_KEY, 'true'],
+    );
+  }
+  for (const clause of query.orderBy) {
+    if (clause.type !== 'attribute' || !search.sortBy(columns, clause)) {
+      throw unsupported(`order_by ${clause.type}.${clause.key}`);
+    }
+  }
+  return search;
 }
 
 function toStage(value: unknown): ModelStage {

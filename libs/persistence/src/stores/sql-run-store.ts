@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import {
   CreateRunInput,
   DatasetInput,
@@ -24,8 +25,10 @@ import {
   storableMetricValue,
   UpdateRunInput,
 } from '@app/domain';
+
 import { SqlDialect, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
 import { joinArtifactRoot } from './artifact-locations';
+import { activeExperimentLocation } from './experiment-lookup';
 import {
   getMetricHistory,
   getMetricHistoryBulk,
@@ -33,16 +36,7 @@ import {
 } from './metric-history';
 import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
 import { searchDatasets, searchRuns } from './run-search';
-import {
-  chunk,
-  insertIgnore,
-  num,
-  placeholders,
-  q,
-  rowPlaceholders,
-  str,
-  upsertSuffix,
-} from './sql-helpers';
+import { chunk, num, placeholders, q, rowPlaceholders, str } from './sql-helpers';
 
 /** Rows per multi-row statement: ≤ 9 × 500 placeholders, far below both dialects' limits. */
 const ROWS_PER_STATEMENT = 500;
@@ -114,7 +108,7 @@ export class SqlRunStore extends RunStore {
 
   updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo> {
     return this.sql.transaction(async (tx) => {
-      const { pk, info } = await selectRunRow(tx, runId, forUpdate(tx.dialect));
+      const { pk, info } = await selectRunRow(tx, runId, tx.dialect.forUpdate);
       if (info.lifecycleStage !== 'active') throw runNotActive(runId, info.lifecycleStage);
       const updated: RunInfo = {
         ...info,
@@ -225,7 +219,7 @@ export class SqlRunStore extends RunStore {
     return this.sql.transaction(async (tx) => {
       const run = await requireActiveRun(tx, runId);
       const rows = await tx.select(
-        `SELECT ${q('value')} AS v FROM run_tags WHERE run_id = ? AND ${q('key')} = ?${forUpdate(tx.dialect)}`,
+        `SELECT ${q('value')} AS v FROM run_tags WHERE run_id = ? AND ${q('key')} = ?${tx.dialect.forUpdate}`,
         [run.pk, LOG_MODEL_HISTORY_TAG],
       );
       const history = rows.length ? parseHistory(runId, str(rows[0].v)) : [];
@@ -252,7 +246,7 @@ export class SqlRunStore extends RunStore {
       if (inputs.length > 0) await linkDatasets(tx, run, inputs);
       for (const part of chunk(models, ROWS_PER_STATEMENT)) {
         await tx.execute(
-          `${insertIgnore(tx.dialect)} run_model_inputs (run_id, model_id) VALUES ${rowPlaceholders(part.length, 2)}`,
+          `${tx.dialect.insertIgnore} run_model_inputs (run_id, model_id) VALUES ${rowPlaceholders(part.length, 2)}`,
           part.flatMap((modelId) => [run.pk, modelId]),
         );
       }
@@ -265,7 +259,7 @@ export class SqlRunStore extends RunStore {
       const run = await requireActiveRun(tx, runId);
       for (const part of chunk(sorted, ROWS_PER_STATEMENT)) {
         await tx.execute(
-          `${insertIgnore(tx.dialect)} run_model_outputs (run_id, model_id, step) VALUES ${rowPlaceholders(part.length, 3)}`,
+          `${tx.dialect.insertIgnore} run_model_outputs (run_id, model_id, step) VALUES ${rowPlaceholders(part.length, 3)}`,
           part.flatMap((m) => [run.pk, m.modelId, m.step]),
         );
       }
@@ -294,26 +288,21 @@ export class SqlRunStore extends RunStore {
   }
 }
 
-/** Bytes in a MySQL TEXT column (datasets' source, schema and profile; run tag values). */
-const MYSQL_TEXT_BYTES = 65_535;
-
 /**
- * A value too long for its MySQL TEXT column is refused as a 400: strict mode would fail the
- * statement with a 500, and INSERT IGNORE would silently truncate it.
+ * A value too long for its TEXT column (datasets' source, schema and profile; run tag values) is
+ * refused as a 400 where the backend has such a limit: it would fail the statement (a 500) or
+ * silently truncate the value.
  */
 function assertFitsText(dialect: SqlDialect, label: string, value: string | null | undefined) {
-  if (dialect !== 'mysql' || !value || value.length * 4 <= MYSQL_TEXT_BYTES) return;
+  const limit = dialect.textColumnBytes;
+  // 4 bytes a character at most: a shorter string cannot exceed the limit, so skip counting.
+  if (limit === null || !value || value.length * 4 <= limit) return;
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > MYSQL_TEXT_BYTES) {
+  if (bytes > limit) {
     throw MlflowError.invalidParameterValue(
-      `${label} takes ${bytes} bytes; this backend store holds at most ${MYSQL_TEXT_BYTES}.`,
+      `${label} takes ${bytes} bytes; this backend store holds at most ${limit}.`,
     );
   }
-}
-
-/** Row lock for a read-modify-write on MySQL; SQLite transactions are serialised anyway. */
-function forUpdate(dialect: SqlDialect): string {
-  return dialect === 'mysql' ? ' FOR UPDATE' : '';
 }
 
 function runNotFound(runId: string): MlflowError {
@@ -354,33 +343,10 @@ async function requireActiveRun(runner: SqlRunner, runId: string): Promise<RunRe
   return run;
 }
 
-/**
- * The artifact location of an active experiment. The row is share-locked on MySQL so that a
- * concurrent experiment delete, which marks all its runs deleted, waits for the new run.
- */
-async function activeExperimentLocation(tx: SqlRunner, experimentId: string): Promise<string> {
-  const rows = /^\d{1,18}$/.test(experimentId)
-    ? await tx.select(
-        `SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?${tx.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''}`,
-        [num(experimentId)],
-      )
-    : [];
-  if (rows.length === 0) {
-    throw MlflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
-  }
-  const stage = str(rows[0].lifecycle_stage);
-  if (stage !== 'active') {
-    throw MlflowError.invalidParameterValue(
-      `The experiment ${experimentId} must be in the 'active' state. Current state is ${stage}.`,
-    );
-  }
-  return str(rows[0].artifact_location);
-}
-
 async function upsertRunTags(tx: SqlRunner, runPk: number, tags: KeyValue[]): Promise<void> {
   for (const part of chunk(tags, ROWS_PER_STATEMENT)) {
     await tx.execute(
-      `INSERT INTO run_tags (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 3)} ${upsertSuffix(tx.dialect, ['run_id', 'key'], ['value'])}`,
+      `INSERT INTO run_tags (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 3)} ${tx.dialect.upsert(['run_id', 'key'], ['value'])}`,
       part.flatMap((t) => [runPk, t.key, t.value]),
     );
   }
@@ -407,11 +373,11 @@ async function insertParams(
   const fresh = params.filter((p) => !existing.has(p.key));
   if (fresh.length === 0) return;
   const { affectedRows } = await tx.execute(
-    `${insertIgnore(tx.dialect)} params (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(fresh.length, 3)}`,
+    `${tx.dialect.insertIgnore} params (run_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(fresh.length, 3)}`,
     fresh.flatMap((p) => [runPk, p.key, p.value]),
   );
   if (affectedRows < fresh.length) {
-    const lock = tx.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+    const lock = tx.dialect.forShare;
     assertUnchanged(runId, fresh, await loadParams(tx, runPk, fresh, lock));
   }
 }
@@ -463,7 +429,7 @@ async function insertMetrics(tx: SqlRunner, runPk: number, metrics: MetricRow[])
       );
     }
     await tx.execute(
-      `${insertIgnore(tx.dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
+      `${tx.dialect.insertIgnore} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
       values,
     );
   }
@@ -506,7 +472,7 @@ function logMetricSql(dialect: SqlDialect): { metric: string; latest: string } {
   if (!sql) {
     const activeRun = `FROM runs r WHERE r.run_uuid = ? AND r.lifecycle_stage = 'active'`;
     sql = {
-      metric: `${insertIgnore(dialect)} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) SELECT r.id, ?, ?, ?, ?, ?, NULL, ?, ? ${activeRun}`,
+      metric: `${dialect.insertIgnore} metrics (run_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, model_id, dataset_name, dataset_digest) SELECT r.id, ?, ?, ?, ?, ?, NULL, ?, ? ${activeRun}`,
       latest: `INSERT INTO latest_metrics (run_id, ${q('key')}, ${LATEST_COLUMNS.join(', ')}) SELECT r.id, ?, ?, ?, ?, ? ${activeRun} ${latestUpsertSuffix(dialect, LATEST_COLUMNS)}`,
     };
     LOG_METRIC_SQL.set(dialect, sql);
@@ -514,25 +480,12 @@ function logMetricSql(dialect: SqlDialect): { metric: string; latest: string } {
   return sql;
 }
 
+/** The latest-metric rule: a point replaces the stored one only when it is later (step, timestamp, value). */
 function latestUpsertSuffix(dialect: SqlDialect, columns: string[]): string {
   const [value, isNan, timestamp, step] = columns;
-  if (dialect === 'mysql') {
-    const newer = (c: string) => `VALUES(${c})`;
-    const later = laterThan(newer, (c) => c, value, isNan, timestamp, step);
-    // MySQL assigns left to right and later conditions see earlier assignments. The condition
-    // only looks at value/is_nan when step and timestamp are equal, and step/timestamp are
-    // assigned last, so every assignment still decides on the old row.
-    return `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = IF(${later}, ${newer(c)}, ${c})`).join(', ')}`;
-  }
-  const later = laterThan(
-    (c) => `excluded.${c}`,
-    (c) => `latest_metrics.${c}`,
-    value,
-    isNan,
-    timestamp,
-    step,
+  return dialect.conditionalUpsert('latest_metrics', ['run_id', 'key'], columns, (next, old) =>
+    laterThan(next, old, value, isNan, timestamp, step),
   );
-  return `ON CONFLICT (run_id, ${q('key')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ${later}`;
 }
 
 function laterThan(
@@ -571,7 +524,7 @@ async function insertLoggedModelMetrics(
       );
     }
     await tx.execute(
-      `${insertIgnore(tx.dialect)} logged_model_metrics (model_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, run_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
+      `${tx.dialect.insertIgnore} logged_model_metrics (model_id, ${q('key')}, ${q('timestamp')}, step, ${q('value')}, is_nan, run_id, dataset_name, dataset_digest) VALUES ${rowPlaceholders(part.length, 9)}`,
       values,
     );
   }
@@ -585,7 +538,7 @@ async function insertLoggedModelMetrics(
 async function linkDatasets(tx: SqlRunner, run: RunRef, inputs: DatasetInput[]): Promise<void> {
   for (const part of chunk(inputs, ROWS_PER_STATEMENT)) {
     await tx.execute(
-      `${insertIgnore(tx.dialect)} datasets (experiment_id, name, digest, source_type, source, dataset_schema, profile) VALUES ${rowPlaceholders(part.length, 7)}`,
+      `${tx.dialect.insertIgnore} datasets (experiment_id, name, digest, source_type, source, dataset_schema, profile) VALUES ${rowPlaceholders(part.length, 7)}`,
       part.flatMap(({ dataset: d }) => [
         run.experimentId,
         d.name,
@@ -625,7 +578,7 @@ async function linkDatasets(tx: SqlRunner, run: RunRef, inputs: DatasetInput[]):
   const fresh = wanted.filter((w) => !linked.has(w.datasetId));
   for (const part of chunk(fresh, ROWS_PER_STATEMENT)) {
     await tx.execute(
-      `${insertIgnore(tx.dialect)} run_dataset_inputs (run_id, dataset_id) VALUES ${rowPlaceholders(part.length, 2)}`,
+      `${tx.dialect.insertIgnore} run_dataset_inputs (run_id, dataset_id) VALUES ${rowPlaceholders(part.length, 2)}`,
       part.flatMap((w) => [run.pk, w.datasetId]),
     );
   }
@@ -634,7 +587,7 @@ async function linkDatasets(tx: SqlRunner, run: RunRef, inputs: DatasetInput[]):
   );
   for (const part of chunk(tags, ROWS_PER_STATEMENT)) {
     await tx.execute(
-      `${insertIgnore(tx.dialect)} run_dataset_input_tags (run_id, dataset_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 4)}`,
+      `${tx.dialect.insertIgnore} run_dataset_input_tags (run_id, dataset_id, ${q('key')}, ${q('value')}) VALUES ${rowPlaceholders(part.length, 4)}`,
       part.flat(),
     );
   }
