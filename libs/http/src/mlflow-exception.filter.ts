@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ErrorCode, MlflowError } from '@app/domain';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+
 import { ERROR_CODE_TO_HTTP_STATUS } from './error-status';
 
 interface ErrorBody {
@@ -8,23 +9,10 @@ interface ErrorBody {
   message: string;
 }
 
-const TRANSIENT_DRIVER_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
 /**
  * Every error leaves as MLflow's `{error_code, message}` with MLflow's status. Unknown routes are
- * ENDPOINT_NOT_FOUND (the Python client's fallbacks depend on it); a database that went away is
- * TEMPORARILY_UNAVAILABLE with Retry-After; anything else is logged and answered with a generic
+ * ENDPOINT_NOT_FOUND (the Python client's fallbacks depend on it); a store that went away is the
+ * stores' TEMPORARILY_UNAVAILABLE with Retry-After, logged as a warning; anything else is logged and answered with a generic
  * INTERNAL_ERROR that never carries driver text, SQL or paths.
  */
 @Catch()
@@ -42,6 +30,9 @@ export class MlflowExceptionFilter implements ExceptionFilter {
   toResponse(exception: unknown): { status: number; body: ErrorBody; retryAfter?: number } {
     if (exception instanceof MlflowError) {
       const status = ERROR_CODE_TO_HTTP_STATUS[exception.code];
+      if (exception.code === 'TEMPORARILY_UNAVAILABLE') {
+        this.logger.warn(`${exception.message} (${causeCode(exception.cause)})`);
+      }
       const retryAfter =
         exception.retryAfterSeconds ?? (status === 503 || status === 429 ? 5 : undefined);
       return {
@@ -68,17 +59,6 @@ export class MlflowExceptionFilter implements ExceptionFilter {
       return {
         status: fastifyStatus,
         body: { error_code: codeForStatus(fastifyStatus), message: safeMessage(exception) },
-      };
-    }
-    if (isTransientDriverError(exception)) {
-      this.logger.warn(`Backend store unavailable: ${driverCode(exception)}`);
-      return {
-        status: 503,
-        body: {
-          error_code: 'TEMPORARILY_UNAVAILABLE',
-          message: 'The backend store is temporarily unavailable. Retry later.',
-        },
-        retryAfter: 5,
       };
     }
     this.logger.error(
@@ -117,11 +97,9 @@ function safeMessage(exception: unknown): string {
   return 'Bad request.';
 }
 
-function driverCode(exception: unknown): string {
-  const e = exception as { code?: string; driverError?: { code?: string } };
-  return e.driverError?.code ?? e.code ?? 'unknown';
-}
-
-function isTransientDriverError(exception: unknown): boolean {
-  return TRANSIENT_DRIVER_CODES.has(driverCode(exception));
+/** The driver or system error code under a wrapped error: an operator's clue, never a secret. */
+function causeCode(cause: unknown): string {
+  const e = cause as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : 'no cause code';
 }

@@ -1,10 +1,18 @@
+import { MlflowError } from '@app/domain';
 import { DataSource } from 'typeorm';
 
-import { dialectOf, SqlDialect } from './dialects';
+import { DatabaseErrorKind, dialectOf, SqlDialect } from './dialects';
 import type { ExecuteResult, Row, SqlEngine, SqlRunner, SqlStatement, SqlValue } from './sql-types';
 
 export type { SqlDialect } from './dialects';
 export type { ExecuteResult, Row, SqlRunner, SqlStatement, SqlValue } from './sql-types';
+
+/** Driver error kinds that say nothing about the request: the same call may succeed later. */
+const TRANSIENT_KINDS: ReadonlySet<DatabaseErrorKind> = new Set([
+  'deadlock',
+  'lock-wait',
+  'connection-lost',
+]);
 
 /**
  * Runs the stores' SQL on the TypeORM DataSource through its dialect's engine: plain
@@ -21,16 +29,16 @@ export class SqlExecutor implements SqlRunner {
   }
 
   select<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.engine.select<T>(sql, params);
+    return this.engine.select<T>(sql, params).catch(this.toStoreError);
   }
 
   execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecuteResult> {
-    return this.engine.execute(sql, params);
+    return this.engine.execute(sql, params).catch(this.toStoreError);
   }
 
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    return this.engine.transaction(work);
+    return this.engine.transaction(work).catch(this.toStoreError);
   }
 
   /**
@@ -39,6 +47,21 @@ export class SqlExecutor implements SqlRunner {
    * and nothing of the batch is written.
    */
   executeBatch(statements: readonly SqlStatement[]): Promise<number[]> {
-    return this.engine.executeBatch(statements);
+    return this.engine.executeBatch(statements).catch(this.toStoreError);
   }
+
+  /**
+   * A database that went away or stayed locked (after the engine's own retries) is the domain's
+   * TEMPORARILY_UNAVAILABLE, answered 503 with Retry-After; every other error is the caller's.
+   */
+  private readonly toStoreError = (error: unknown): never => {
+    if (TRANSIENT_KINDS.has(this.dialect.classifyError(error))) {
+      throw MlflowError.temporarilyUnavailable(
+        'The backend store is temporarily unavailable. Retry later.',
+        5,
+        error,
+      );
+    }
+    throw error;
+  };
 }

@@ -11,8 +11,10 @@ export class MlflowError extends Error {
     message: string,
     /** Seconds a client should wait before retrying (sent as Retry-After on 429/503). */
     readonly retryAfterSeconds?: number,
+    /** What went wrong underneath, for the server's log only; never sent to the client. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'MlflowError';
   }
 
@@ -44,8 +46,12 @@ export class MlflowError extends Error {
     return new MlflowError('PERMISSION_DENIED', message);
   }
 
-  static temporarilyUnavailable(message: string, retryAfterSeconds = 5): MlflowError {
-    return new MlflowError('TEMPORARILY_UNAVAILABLE', message, retryAfterSeconds);
+  static temporarilyUnavailable(
+    message: string,
+    retryAfterSeconds = 5,
+    cause?: unknown,
+  ): MlflowError {
+    return new MlflowError('TEMPORARILY_UNAVAILABLE', message, retryAfterSeconds, cause);
   }
 
   static internalError(message: string): MlflowError {
