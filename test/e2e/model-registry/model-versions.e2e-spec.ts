@@ -103,6 +103,14 @@ describe.each(BACKENDS)('model versions on %s', (backend) => {
       error_code: 'RESOURCE_DOES_NOT_EXIST',
       message: 'Registered Model with name=golden-no-such-model not found',
     });
+    // The model is checked before the source, as MLflow does: a source this server would refuse
+    // does not hide that the model is missing.
+    const refusedSource = await api.post('model-versions/create', {
+      name: 'golden-no-such-model',
+      source: 'file:///etc/passwd',
+    });
+    expect(refusedSource.status).toBe(404);
+    expect(refusedSource.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
     const noSource = await api.post('model-versions/create', { name: 'golden-model' });
     expect(noSource.status).toBe(400);
     expect(noSource.body.message).toContain("'source'");

@@ -56,11 +56,13 @@ export class ModelVersionsService {
       modelId: params.modelId ?? '',
       isPrompt: tags.some((t) => t.key === PROMPT_TAG_KEY && t.value.toLowerCase() === 'true'),
     };
-    const source = this.sources.parse(request);
     validateRegisteredModelName(params.name);
     tags.forEach(validateRegistryTag);
     validateRegistryText('description', params.description ?? '');
     validateRegistryText('run_link', params.runLink ?? '');
+    // MLflow answers a missing model with 404 before it looks at the source.
+    await this.store.getRegisteredModel(params.name);
+    const source = this.sources.parse(request);
     const resolved = await this.sources.resolve(request, source);
     return this.store.createModelVersion({
       name: params.name,
