@@ -68,6 +68,19 @@ describe('SqlExecutor when MySQL drops its connection', () => {
     expect(await sql.select('SELECT id FROM t')).toEqual([]);
   });
 
+  it('answers a value its column cannot hold as INVALID_PARAMETER_VALUE, not a driver error', async () => {
+    await sql.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, step BIGINT, name VARCHAR(4))');
+    await expect(
+      sql.execute('INSERT INTO t (id, step) VALUES (1, ?)', [2 ** 63]),
+    ).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
+    await expect(
+      sql.transaction((tx) => tx.execute("INSERT INTO t (id, name) VALUES (2, 'toolong')")),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    expect(await sql.select('SELECT id FROM t')).toEqual([]);
+  });
+
   it('leaves errors that are the request’s own, such as a duplicate key, to the store', async () => {
     await sql.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
     await sql.execute('INSERT INTO t (id) VALUES (1)');

@@ -60,6 +60,12 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
     },
   },
   'experiments.json': {
+    'update-rename-deleted': {
+      reason:
+        "Renaming a deleted experiment is a deterministic client error: 400 INVALID_STATE with MLflow's message instead of 500, which the client would retry for minutes.",
+      status: 400,
+      errorCode: 'INVALID_STATE',
+    },
     'get-non-numeric-id': {
       reason:
         'A non-numeric experiment id names no experiment: 404 RESOURCE_DOES_NOT_EXIST. MLflow returned Default only because MariaDB compares the string as 0 (golden README).',

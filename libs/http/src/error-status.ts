@@ -1,6 +1,10 @@
 import { ErrorCode } from '@app/domain';
 
-/** MLflow's `ERROR_CODE_TO_HTTP_STATUS`, completed for every code (unlisted codes are 500 upstream). */
+/**
+ * MLflow's `ERROR_CODE_TO_HTTP_STATUS`, completed for every code (unlisted codes are 500 upstream),
+ * except that the codes of deterministic client errors (a state or a request that will not change
+ * on retry) are 400 where MLflow says 500: the MLflow client retries 5xx for minutes.
+ */
 export const ERROR_CODE_TO_HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
   TEMPORARILY_UNAVAILABLE: 503,
@@ -15,8 +19,8 @@ export const ERROR_CODE_TO_HTTP_STATUS: Record<ErrorCode, number> = {
   RESOURCE_EXHAUSTED: 429,
   INVALID_PARAMETER_VALUE: 400,
   ENDPOINT_NOT_FOUND: 404,
-  MALFORMED_REQUEST: 500,
-  INVALID_STATE: 500,
+  MALFORMED_REQUEST: 400,
+  INVALID_STATE: 400,
   PERMISSION_DENIED: 403,
   FEATURE_DISABLED: 500,
   CUSTOMER_UNAUTHORIZED: 401,
@@ -24,7 +28,7 @@ export const ERROR_CODE_TO_HTTP_STATUS: Record<ErrorCode, number> = {
   RESOURCE_CONFLICT: 409,
   NOT_IMPLEMENTED: 501,
   DATA_LOSS: 500,
-  INVALID_STATE_TRANSITION: 500,
+  INVALID_STATE_TRANSITION: 400,
   RESOURCE_ALREADY_EXISTS: 400,
   RESOURCE_DOES_NOT_EXIST: 404,
   INSUFFICIENT_STORAGE: 507,

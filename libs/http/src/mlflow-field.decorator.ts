@@ -1,8 +1,8 @@
+import { API_DOCS_HINT, pythonTypeName, readProtoInteger } from '@app/domain';
 import { applyDecorators, Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
-import { API_DOCS_HINT, pythonTypeName } from '@app/domain';
 
 export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'enum' | 'object';
 
@@ -104,7 +104,8 @@ function coerceField(raw: unknown, options: MlflowFieldOptions): unknown {
     return items.map((item) => coerceScalar(item, options));
   }
   // Repeated GET params given to a scalar field: the first value counts.
-  const scalar: unknown = Array.isArray(raw) && options.type !== 'object' ? (raw as unknown[])[0] : raw;
+  const scalar: unknown =
+    Array.isArray(raw) && options.type !== 'object' ? (raw as unknown[])[0] : raw;
   return coerceScalar(scalar, options);
 }
 
@@ -112,13 +113,14 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
   switch (options.type) {
     case 'string':
       if (typeof raw === 'string') return raw;
-      if (options.numberAsString && typeof raw === 'number' && Number.isInteger(raw))
-        {return String(raw);}
+      if (options.numberAsString && typeof raw === 'number' && Number.isInteger(raw)) {
+        return String(raw);
+      }
       return invalid(raw);
     case 'int64':
     case 'int32': {
-      const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-      if (typeof value !== 'number' || !Number.isInteger(value)) return invalid(raw);
+      const value = readProtoInteger(raw, options.type === 'int32' ? 32 : 64);
+      if (value === undefined) return invalid(raw);
       if (
         (options.min !== undefined && value < options.min) ||
         (options.max !== undefined && value > options.max)
@@ -132,20 +134,23 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
       if (raw === 'NaN') return NaN;
       if (raw === 'Infinity') return Infinity;
       if (raw === '-Infinity') return -Infinity;
-      if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw)))
-        {return Number(raw);}
+      if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) {
+        return Number(raw);
+      }
       return invalid(raw);
     }
     case 'bool':
       if (typeof raw === 'boolean') return raw;
-      if (typeof raw === 'string' && /^(true|false)$/i.test(raw))
-        {return raw.toLowerCase() === 'true';}
+      if (typeof raw === 'string' && /^(true|false)$/i.test(raw)) {
+        return raw.toLowerCase() === 'true';
+      }
       return invalid(raw);
     case 'enum': {
       const names = options.enum ?? [];
       if (typeof raw === 'string' && names.includes(raw)) return raw;
-      if (typeof raw === 'string' && /^\d+$/.test(raw) && names[Number(raw) - 1])
-        {return names[Number(raw) - 1];}
+      if (typeof raw === 'string' && /^\d+$/.test(raw) && names[Number(raw) - 1]) {
+        return names[Number(raw) - 1];
+      }
       if (typeof raw === 'number' && names[raw - 1]) return names[raw - 1];
       return invalid(raw);
     }

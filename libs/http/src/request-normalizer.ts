@@ -60,21 +60,52 @@ function parseLenientJson(body: unknown): unknown {
 }
 
 const MAX_KEY_DEPTH = 32;
+/**
+ * MLflow's messages have a few dozen fields and encode maps as lists of key/value pairs, so an
+ * object with more keys is not a request. The bounds keep the object mapping downstream
+ * (class-transformer de-duplicates an object's keys in quadratic time) from turning one body of
+ * the admitted size into seconds of CPU that stall every other request.
+ */
+export const MAX_KEYS_PER_OBJECT = 1000;
+export const MAX_KEYS_PER_BODY = 100_000;
 
-function snakeCaseKeys(value: unknown, depth = 0): unknown {
-  if (depth > MAX_KEY_DEPTH) {
-    throw MlflowError.invalidParameterValue('The request body is nested too deeply.');
+function snakeCaseKeys(value: unknown): unknown {
+  return new KeyNormalizer().normalize(value, 0);
+}
+
+/** Turns keys to snake_case at every depth, counting them against the bounds as it goes. */
+class KeyNormalizer {
+  private keys = 0;
+
+  normalize(value: unknown, depth: number): unknown {
+    if (depth > MAX_KEY_DEPTH) {
+      throw MlflowError.invalidParameterValue('The request body is nested too deeply.');
+    }
+    if (Array.isArray(value)) return value.map((item) => this.normalize(item, depth + 1));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    if (entries.length > MAX_KEYS_PER_OBJECT) {
+      throw MlflowError.invalidParameterValue(
+        `The request body has an object with ${entries.length} keys, more than ${MAX_KEYS_PER_OBJECT}.`,
+      );
+    }
+    this.keys += entries.length;
+    if (this.keys > MAX_KEYS_PER_BODY) {
+      throw MlflowError.invalidParameterValue(
+        `The request body has more than ${MAX_KEYS_PER_BODY} keys.`,
+      );
+    }
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of entries) {
+      const snake = toSnakeCase(key);
+      // No MLflow field is named so; assigning it would replace the result's prototype.
+      if (snake === '__proto__') continue;
+      // An explicit snake_case key wins over its camelCase spelling.
+      if (snake !== key && Object.prototype.hasOwnProperty.call(value, snake)) continue;
+      result[snake] = this.normalize(item, depth + 1);
+    }
+    return result;
   }
-  if (Array.isArray(value)) return value.map((item) => snakeCaseKeys(item, depth + 1));
-  if (value === null || typeof value !== 'object') return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const snake = toSnakeCase(key);
-    // An explicit snake_case key wins over its camelCase spelling.
-    if (snake !== key && Object.prototype.hasOwnProperty.call(value, snake)) continue;
-    result[snake] = snakeCaseKeys(item, depth + 1);
-  }
-  return result;
 }
 
 function toSnakeCase(key: string): string {

@@ -52,10 +52,17 @@ export class SqlExecutor implements SqlRunner {
 
   /**
    * A database that went away or stayed locked (after the engine's own retries) is the domain's
-   * TEMPORARILY_UNAVAILABLE, answered 503 with Retry-After; every other error is the caller's.
+   * TEMPORARILY_UNAVAILABLE, answered 503 with Retry-After; a value its column cannot hold is
+   * INVALID_PARAMETER_VALUE; every other error is the caller's.
    */
   private readonly toStoreError = (error: unknown): never => {
-    if (TRANSIENT_KINDS.has(this.dialect.classifyError(error))) {
+    const kind = this.dialect.classifyError(error);
+    if (kind === 'value-out-of-range') {
+      // The last line of defence: the services check every field against its column first, and
+      // a value that still does not fit is the request's fault, not something a retry can fix.
+      throw MlflowError.invalidParameterValue('A value of the request does not fit its field.');
+    }
+    if (TRANSIENT_KINDS.has(kind)) {
       throw MlflowError.temporarilyUnavailable(
         'The backend store is temporarily unavailable. Retry later.',
         5,

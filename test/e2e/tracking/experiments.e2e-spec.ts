@@ -96,8 +96,11 @@ describe.each(BACKENDS)('experiments (FLOps projects) on %s', (backend) => {
     expect(tag.status).toBe(400);
     expect(tag.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     const rename = await post('experiments/update', { experiment_id: id, new_name: 'x' });
-    expect(rename.status).toBe(500);
-    expect(rename.body.error_code).toBe('INVALID_STATE');
+    expect(rename.status).toBe(400);
+    expect(rename.body).toEqual({
+      error_code: 'INVALID_STATE',
+      message: 'Cannot rename a non-active experiment.',
+    });
     expect((await post('experiments/restore', { experiment_id: id })).status).toBe(200);
     const restoreActive = await post('experiments/restore', { experiment_id: id });
     expect(restoreActive.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+
 import {
   decodePageToken,
   fitValue,
   generateRunName,
   KeyValue,
+  lengthError,
   LIMITS,
   LoggedModel,
   LoggedModelDatasetFilter,
+  loggedModelOrderBy,
   LoggedModelOrderByClause,
   LoggedModelStatus,
   LoggedModelStore,
-  loggedModelOrderBy,
   MlflowError,
   Page,
   parseSearchFilter,
   validateKey,
 } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+
 import { TrackingOptions } from '../tracking-options';
 
 export interface CreateLoggedModelParams {
@@ -55,7 +58,6 @@ const FINAL_STATUSES: readonly LoggedModelStatus[] = [
   'LOGGED_MODEL_UPLOAD_FAILED',
 ];
 const BAD_NAME_CHARACTERS = ['/', ':', '.', '%', '"', "'"];
-const MAX_NAME_LENGTH = 500;
 
 /** MLflow 3.x logged models: MLflow's rules on top of the LoggedModelStore port. */
 @Injectable()
@@ -69,6 +71,10 @@ export class LoggedModelsService {
     const name = request.name ? validateName(request.name) : generateRunName();
     if (request.params.length > MAX_PARAMS_PER_CREATE) {
       throw tooMany('params', request.params.length, MAX_PARAMS_PER_CREATE);
+    }
+    const modelType = request.modelType ?? '';
+    if (modelType.length > LIMITS.maxLoggedModelTypeLength) {
+      throw lengthError('model_type', modelType.length, LIMITS.maxLoggedModelTypeLength);
     }
     const params = this.checkParams(request.params);
     const tags = this.checkTags(request.tags);
@@ -199,10 +205,8 @@ function validateName(name: string): string {
       `Invalid model name (${pyRepr(name)}) provided. Model name must be a non-empty string and cannot contain the following characters: (${BAD_NAME_CHARACTERS.map(pyRepr).join(', ')})`,
     );
   }
-  if (name.length > MAX_NAME_LENGTH) {
-    throw MlflowError.invalidParameterValue(
-      `'name' exceeds the maximum length of ${MAX_NAME_LENGTH} characters (got ${name.length}).`,
-    );
+  if (name.length > LIMITS.maxLoggedModelNameLength) {
+    throw lengthError('name', name.length, LIMITS.maxLoggedModelNameLength);
   }
   return name;
 }

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import {
   DatasetInput,
   invalidParameterTypeError,
@@ -7,11 +6,14 @@ import {
   Metric,
   missingParameterError,
   ModelOutput,
+  readProtoInteger,
   Run,
   RUN_STATUSES,
   RunStatus,
 } from '@app/domain';
 import { MlflowField, MlflowValidationPipe } from '@app/http';
+import { ApiProperty } from '@nestjs/swagger';
+
 import { RunDataJsonDto, RunInfoJsonDto, RunJsonDto, toRunJson } from './run-json';
 
 const RUN_ID_EXAMPLE = '5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1';
@@ -479,10 +481,8 @@ function readInt64(
     if (required) throw missingParameterError(fieldPath(path, field));
     return undefined;
   }
-  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalidParameterTypeError(fieldPath(path, field), raw);
-  }
+  const value = readProtoInteger(raw, 64);
+  if (value === undefined) throw invalidParameterTypeError(fieldPath(path, field), raw);
   return value;
 }
 

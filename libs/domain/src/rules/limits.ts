@@ -27,6 +27,9 @@ export const LIMITS = {
   searchModelVersionsDefaultMaxResults: 200_000,
   searchModelVersionsMaxResults: 200_000,
   searchLoggedModelsDefaultMaxResults: 100,
+  /** The logged_models name and model_type columns. */
+  maxLoggedModelNameLength: 500,
+  maxLoggedModelTypeLength: 500,
   metricHistoryBulkMaxRunIds: 100,
   metricHistoryBulkMaxResults: 25_000,
   metricHistoryBulkIntervalMaxResults: 2500,

@@ -20,12 +20,18 @@ const ERROR_KINDS: Readonly<Record<string, DatabaseErrorKind>> = {
   ECONNRESET: 'connection-lost',
   ETIMEDOUT: 'connection-lost',
   ER_CON_COUNT_ERROR: 'connection-lost',
+  ER_WARN_DATA_OUT_OF_RANGE: 'value-out-of-range',
+  ER_DATA_TOO_LONG: 'value-out-of-range',
+  ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: 'value-out-of-range',
 };
 /** The same by number, for errors that arrive without a code (errors of a multi-statement batch). */
 const ERRNO_KINDS: Readonly<Record<number, DatabaseErrorKind>> = {
   1213: 'deadlock',
   1205: 'lock-wait',
   1062: 'duplicate-key',
+  1264: 'value-out-of-range',
+  1406: 'value-out-of-range',
+  1366: 'value-out-of-range',
 };
 
 const MAX_TRANSACTION_ATTEMPTS = 5;

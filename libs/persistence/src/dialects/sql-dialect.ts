@@ -12,7 +12,13 @@ export interface DialectDataSourceOptions {
 
 /** What a driver error means to a store or a retry loop. */
 export type DatabaseErrorKind =
-  'deadlock' | 'lock-wait' | 'duplicate-key' | 'connection-lost' | 'other';
+  | 'deadlock'
+  | 'lock-wait'
+  | 'duplicate-key'
+  | 'connection-lost'
+  /** A bound value the column cannot hold (out of range, too long, wrong type). */
+  | 'value-out-of-range'
+  | 'other';
 
 /** Column and table options a migration takes from the dialect. */
 export interface DialectSchema {

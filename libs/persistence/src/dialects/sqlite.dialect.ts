@@ -18,6 +18,7 @@ function classify(error: unknown): DatabaseErrorKind {
   const { code } = driverErrorOf(error);
   if (code.startsWith('SQLITE_CONSTRAINT')) return 'duplicate-key';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'lock-wait';
+  if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG') return 'value-out-of-range';
   return 'other';
 }
 
