@@ -1,6 +1,7 @@
 import { API_DOCS_HINT, pythonTypeName, readProtoInteger } from '@app/domain';
 import { applyDecorators, Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
 
@@ -78,22 +79,33 @@ function swaggerOptions(options: MlflowFieldOptions): ApiPropertyOptions {
     required: options.required ?? false,
     description: options.description,
     example: options.example,
-    isArray: options.repeated ?? false,
   };
+  const isArray = options.repeated ?? false;
+  // What the reader accepts, not only what MLflow writes: int64s as numbers or decimal strings
+  // (proto3 JSON), doubles as numbers or MLflow's three non-finite names.
+  const accepted = (oneOf: SchemaObject[]): ApiPropertyOptions =>
+    isArray ? { ...base, type: 'array', items: { oneOf } } : { ...base, oneOf };
   switch (options.type) {
     case 'string':
-      return { ...base, type: String };
+      return { ...base, isArray, type: String };
     case 'int64':
+      return accepted([
+        { type: 'integer', format: 'int64' },
+        { type: 'string', pattern: '^-?[0-9]+$' },
+      ]);
     case 'int32':
-      return { ...base, type: 'integer', format: options.type };
+      return { ...base, isArray, type: 'integer', format: 'int32' };
     case 'double':
-      return { ...base, type: 'number', format: 'double' };
+      return accepted([
+        { type: 'number', format: 'double' },
+        { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] },
+      ]);
     case 'bool':
-      return { ...base, type: Boolean };
+      return { ...base, isArray, type: Boolean };
     case 'enum':
-      return { ...base, enum: [...(options.enum ?? [])] };
+      return { ...base, isArray, enum: [...(options.enum ?? [])] };
     case 'object':
-      return { ...base, type: options.item };
+      return { ...base, isArray, type: options.item };
   }
 }
 

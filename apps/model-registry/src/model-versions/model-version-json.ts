@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MODEL_STAGES, MODEL_VERSION_STATUSES, ModelVersion } from '@app/domain';
 import { MlflowField } from '@app/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** A `{key, value}` tag in a registry request. */
 export class RegistryTagDto {
@@ -29,10 +29,10 @@ export class ModelVersionJsonDto {
   @ApiProperty({ example: '3', description: 'Version number, as a string' })
   version!: string;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   creation_timestamp!: number;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   last_updated_timestamp!: number;
 
   @ApiPropertyOptional({ example: 'alice' })

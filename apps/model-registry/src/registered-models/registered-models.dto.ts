@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LIMITS, MODEL_STAGES, RegisteredModel } from '@app/domain';
 import { MlflowField } from '@app/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import {
   ModelVersionJsonDto,
   RegistryTagDto,
@@ -136,10 +137,10 @@ export class RegisteredModelJsonDto {
   @ApiProperty({ example: 'fraud-detector' })
   name!: string;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   creation_timestamp!: number;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   last_updated_timestamp!: number;
 
   @ApiPropertyOptional({ example: 'Federated fraud model' })

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Experiment, LIMITS, VIEW_TYPES, ViewType } from '@app/domain';
 import { MlflowField } from '@app/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class KeyValueDto {
   @MlflowField({ type: 'string', required: true, description: 'Tag key', example: 'team' })
@@ -138,10 +138,10 @@ export class ExperimentJsonDto {
   @ApiProperty({ enum: ['active', 'deleted'], example: 'active' })
   lifecycle_stage!: string;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   last_update_time!: number;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   creation_time!: number;
 
   @ApiPropertyOptional({ type: [TagJsonDto] })
@@ -173,7 +173,8 @@ export function toExperimentJson(experiment: Experiment): ExperimentJsonDto {
     last_update_time: experiment.lastUpdateTime,
     creation_time: experiment.creationTime,
   };
-  if (experiment.tags.length > 0)
-    {json.tags = experiment.tags.map((t) => ({ key: t.key, value: t.value }));}
+  if (experiment.tags.length > 0) {
+    json.tags = experiment.tags.map((t) => ({ key: t.key, value: t.value }));
+  }
   return json;
 }

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LOGGED_MODEL_STATUSES, LoggedModel, LoggedModelStatus, RunMetric } from '@app/domain';
 import { MlflowField } from '@app/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { TagJsonDto } from '../experiments/experiments.dto';
 import { MetricJsonDto, toMetricJson } from '../runs/run-json';
 
@@ -181,10 +182,10 @@ export class LoggedModelInfoJsonDto {
   @ApiProperty({ example: 'fl-global-model' })
   name!: string;
 
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   creation_timestamp_ms!: number;
 
-  @ApiProperty({ example: 1732600005000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600005000 })
   last_updated_timestamp_ms!: number;
 
   @ApiProperty({

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LIMITS, MetricHistoryPage, RunMetric } from '@app/domain';
 import { MlflowField } from '@app/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { JsonDouble, MetricJsonDto, RunMetricJsonDto, toJsonDouble } from '../runs/run-json';
 
 export class GetMetricHistoryRequestDto {
@@ -97,9 +98,9 @@ export class BulkMetricJsonDto {
   key!: string;
   @ApiProperty({ example: '5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1' })
   run_id!: string;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
   step!: number;
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   timestamp!: number;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN'] }],

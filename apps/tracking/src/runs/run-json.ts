@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DatasetInput, Metric, Run, RunInfo, RunMetric } from '@app/domain';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { TagJsonDto } from '../experiments/experiments.dto';
 
 /** A double as MLflow writes it: NaN is the string "NaN"; ±Infinity never leave the store. */
@@ -10,7 +11,10 @@ export function toJsonDouble(value: number): JsonDouble {
 }
 
 export class RunInfoJsonDto {
-  @ApiProperty({ example: '5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1', description: 'Same as run_id (legacy name)' })
+  @ApiProperty({
+    example: '5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1',
+    description: 'Same as run_id (legacy name)',
+  })
   run_uuid!: string;
   @ApiProperty({ example: '1' })
   experiment_id!: string;
@@ -18,11 +22,14 @@ export class RunInfoJsonDto {
   run_name!: string;
   @ApiProperty({ example: 'aggregator' })
   user_id!: string;
-  @ApiProperty({ enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'], example: 'RUNNING' })
+  @ApiProperty({
+    enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'],
+    example: 'RUNNING',
+  })
   status!: string;
-  @ApiPropertyOptional({ example: 1732600000000 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 1732600000000 })
   start_time?: number;
-  @ApiPropertyOptional({ example: 1732600060000 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 1732600060000 })
   end_time?: number;
   @ApiProperty({ example: 'mlflow-artifacts:/1/5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1/artifacts' })
   artifact_uri!: string;
@@ -37,9 +44,9 @@ export class MetricJsonDto {
   key!: string;
   @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN'] }], example: 0.93 })
   value!: JsonDouble;
-  @ApiProperty({ example: 1732600000000 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
   timestamp!: number;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
   step!: number;
 }
 
@@ -87,7 +94,7 @@ export class ModelInputJsonDto {
 export class ModelOutputJsonDto {
   @ApiProperty({ example: 'm-0123456789abcdef0123456789abcdef' })
   model_id!: string;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
   step!: number;
 }
 
@@ -131,7 +138,12 @@ export function toRunInfoJson(info: RunInfo): RunInfoJsonDto {
 }
 
 export function toMetricJson(metric: Metric): MetricJsonDto {
-  return { key: metric.key, value: toJsonDouble(metric.value), timestamp: metric.timestamp, step: metric.step };
+  return {
+    key: metric.key,
+    value: toJsonDouble(metric.value),
+    timestamp: metric.timestamp,
+    step: metric.step,
+  };
 }
 
 export function toRunMetricJson(metric: RunMetric): RunMetricJsonDto {
@@ -157,16 +169,24 @@ function toDatasetInputJson(input: DatasetInput): DatasetInputJsonDto {
 export function toRunJson(run: Run): RunJsonDto {
   const data: RunDataJsonDto = {};
   if (run.data.metrics.length > 0) data.metrics = run.data.metrics.map(toMetricJson);
-  if (run.data.params.length > 0) data.params = run.data.params.map((p) => ({ key: p.key, value: p.value }));
-  if (run.data.tags.length > 0) data.tags = run.data.tags.map((t) => ({ key: t.key, value: t.value }));
+  if (run.data.params.length > 0) {
+    data.params = run.data.params.map((p) => ({ key: p.key, value: p.value }));
+  }
+  if (run.data.tags.length > 0) {
+    data.tags = run.data.tags.map((t) => ({ key: t.key, value: t.value }));
+  }
   const inputs: RunInputsJsonDto = {};
-  if (run.inputs.datasetInputs.length > 0) inputs.dataset_inputs = run.inputs.datasetInputs.map(toDatasetInputJson);
+  if (run.inputs.datasetInputs.length > 0) {
+    inputs.dataset_inputs = run.inputs.datasetInputs.map(toDatasetInputJson);
+  }
   if (run.inputs.modelInputs.length > 0) {
     inputs.model_inputs = run.inputs.modelInputs.map((m) => ({ model_id: m.modelId }));
   }
   const json: RunJsonDto = { info: toRunInfoJson(run.info), data, inputs };
   if (run.outputs.modelOutputs.length > 0) {
-    json.outputs = { model_outputs: run.outputs.modelOutputs.map((m) => ({ model_id: m.modelId, step: m.step })) };
+    json.outputs = {
+      model_outputs: run.outputs.modelOutputs.map((m) => ({ model_id: m.modelId, step: m.step })),
+    };
   }
   return json;
 }

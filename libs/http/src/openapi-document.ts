@@ -1,0 +1,189 @@
+import { ERROR_CODES } from '@app/domain';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { ResponsesObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/**
+ * The operationId of every route, named after MLflow's RPC in camelCase (`CreateExperiment` →
+ * `createExperiment`), so a generated client reads like MLflow's own API. Keyed by method and the
+ * route's `/api/2.0` path (or its ajax path where only that exists). A route missing here fails
+ * the document build, and so the service's boot: no operation ships with a generated name.
+ */
+const OPERATION_IDS: Readonly<Record<string, string>> = {
+  'GET /health': 'health',
+  'GET /version': 'getVersion',
+  'POST /api/2.0/mlflow/experiments/create': 'createExperiment',
+  'GET /api/2.0/mlflow/experiments/get': 'getExperiment',
+  'GET /api/2.0/mlflow/experiments/get-by-name': 'getExperimentByName',
+  'POST /api/2.0/mlflow/experiments/search': 'searchExperiments',
+  'GET /api/2.0/mlflow/experiments/search': 'searchExperimentsByQuery',
+  'GET /api/2.0/mlflow/experiments/list': 'listExperiments',
+  'POST /api/2.0/mlflow/experiments/update': 'updateExperiment',
+  'POST /api/2.0/mlflow/experiments/delete': 'deleteExperiment',
+  'POST /api/2.0/mlflow/experiments/restore': 'restoreExperiment',
+  'POST /api/2.0/mlflow/experiments/set-experiment-tag': 'setExperimentTag',
+  'POST /api/2.0/mlflow/experiments/delete-experiment-tag': 'deleteExperimentTag',
+  'POST /ajax-api/2.0/mlflow/experiments/search-datasets': 'searchDatasets',
+  'POST /api/2.0/mlflow/logged-models': 'createLoggedModel',
+  'POST /api/2.0/mlflow/logged-models/search': 'searchLoggedModels',
+  'GET /api/2.0/mlflow/logged-models/{model_id}': 'getLoggedModel',
+  'PATCH /api/2.0/mlflow/logged-models/{model_id}': 'finalizeLoggedModel',
+  'DELETE /api/2.0/mlflow/logged-models/{model_id}': 'deleteLoggedModel',
+  'PATCH /api/2.0/mlflow/logged-models/{model_id}/tags': 'setLoggedModelTags',
+  'DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}': 'deleteLoggedModelTag',
+  'POST /api/2.0/mlflow/logged-models/{model_id}/params': 'logLoggedModelParams',
+  'GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories': 'listLoggedModelArtifacts',
+  'GET /ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files': 'getLoggedModelArtifact',
+  'POST /api/2.0/mlflow/runs/create': 'createRun',
+  'GET /api/2.0/mlflow/runs/get': 'getRun',
+  'POST /api/2.0/mlflow/runs/update': 'updateRun',
+  'POST /api/2.0/mlflow/runs/delete': 'deleteRun',
+  'POST /api/2.0/mlflow/runs/restore': 'restoreRun',
+  'POST /api/2.0/mlflow/runs/log-metric': 'logMetric',
+  'POST /api/2.0/mlflow/runs/log-parameter': 'logParam',
+  'POST /api/2.0/mlflow/runs/set-tag': 'setTag',
+  'POST /api/2.0/mlflow/runs/delete-tag': 'deleteTag',
+  'POST /api/2.0/mlflow/runs/log-batch': 'logBatch',
+  'POST /api/2.0/mlflow/runs/log-model': 'logModel',
+  'POST /api/2.0/mlflow/runs/log-inputs': 'logInputs',
+  'POST /api/2.0/mlflow/runs/outputs': 'logOutputs',
+  'POST /api/2.0/mlflow/runs/search': 'searchRuns',
+  'GET /api/2.0/mlflow/metrics/get-history': 'getMetricHistory',
+  'GET /api/2.0/mlflow/metrics/get-history-bulk-interval': 'getMetricHistoryBulkInterval',
+  'GET /ajax-api/2.0/mlflow/metrics/get-history-bulk': 'getMetricHistoryBulk',
+  'GET /api/2.0/mlflow/artifacts/list': 'listArtifacts',
+  'GET /get-artifact': 'getRunArtifact',
+  'POST /ajax-api/2.0/mlflow/upload-artifact': 'uploadRunArtifact',
+  'PUT /api/2.0/mlflow-artifacts/artifacts/{path}': 'uploadArtifact',
+  'GET /api/2.0/mlflow-artifacts/artifacts/{path}': 'downloadArtifact',
+  'DELETE /api/2.0/mlflow-artifacts/artifacts/{path}': 'deleteArtifact',
+  'GET /api/2.0/mlflow-artifacts/artifacts': 'listMlflowArtifacts',
+  'POST /api/2.0/mlflow-artifacts/mpu/create/{path}': 'createMultipartUpload',
+  'POST /api/2.0/mlflow-artifacts/mpu/complete/{path}': 'completeMultipartUpload',
+  'POST /api/2.0/mlflow-artifacts/mpu/abort/{path}': 'abortMultipartUpload',
+  'POST /api/2.0/mlflow/registered-models/create': 'createRegisteredModel',
+  'GET /api/2.0/mlflow/registered-models/get': 'getRegisteredModel',
+  'POST /api/2.0/mlflow/registered-models/rename': 'renameRegisteredModel',
+  'PATCH /api/2.0/mlflow/registered-models/update': 'updateRegisteredModel',
+  'DELETE /api/2.0/mlflow/registered-models/delete': 'deleteRegisteredModel',
+  'GET /api/2.0/mlflow/registered-models/search': 'searchRegisteredModels',
+  'POST /api/2.0/mlflow/registered-models/get-latest-versions': 'getLatestVersions',
+  'GET /api/2.0/mlflow/registered-models/get-latest-versions': 'getLatestVersionsByQuery',
+  'POST /api/2.0/mlflow/registered-models/set-tag': 'setRegisteredModelTag',
+  'DELETE /api/2.0/mlflow/registered-models/delete-tag': 'deleteRegisteredModelTag',
+  'POST /api/2.0/mlflow/registered-models/alias': 'setRegisteredModelAlias',
+  'DELETE /api/2.0/mlflow/registered-models/alias': 'deleteRegisteredModelAlias',
+  'GET /api/2.0/mlflow/registered-models/alias': 'getModelVersionByAlias',
+  'POST /api/2.0/mlflow/model-versions/create': 'createModelVersion',
+  'GET /api/2.0/mlflow/model-versions/get': 'getModelVersion',
+  'PATCH /api/2.0/mlflow/model-versions/update': 'updateModelVersion',
+  'POST /api/2.0/mlflow/model-versions/transition-stage': 'transitionModelVersionStage',
+  'DELETE /api/2.0/mlflow/model-versions/delete': 'deleteModelVersion',
+  'GET /api/2.0/mlflow/model-versions/get-download-uri': 'getModelVersionDownloadUri',
+  'GET /api/2.0/mlflow/model-versions/search': 'searchModelVersions',
+  'POST /api/2.0/mlflow/model-versions/set-tag': 'setModelVersionTag',
+  'DELETE /api/2.0/mlflow/model-versions/delete-tag': 'deleteModelVersionTag',
+  'GET /model-versions/get-artifact': 'getModelVersionArtifact',
+};
+
+const AJAX_PREFIX = '/ajax-api/';
+const API_PREFIX = '/api/';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
+const BODY_METHODS: ReadonlySet<HttpMethod> = new Set(['put', 'post', 'patch']);
+
+const ERROR_SCHEMA_NAME = 'ErrorResponse';
+const ERROR_REF = { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` };
+
+/** The errors every MLflow operation can answer, with MLflow's status for each. */
+function errorResponses(method: HttpMethod): ResponsesObject {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: ERROR_REF } },
+  });
+  return {
+    '400': error(
+      'INVALID_PARAMETER_VALUE (a missing or invalid field), RESOURCE_ALREADY_EXISTS, INVALID_STATE or BAD_REQUEST',
+    ),
+    '404': error('RESOURCE_DOES_NOT_EXIST, or ENDPOINT_NOT_FOUND for an unknown route'),
+    ...(BODY_METHODS.has(method) ? { '413': error('The request body is too large') } : {}),
+    '500': error('INTERNAL_ERROR: a bug; the message never carries SQL, paths or secrets'),
+    '503': {
+      ...error('TEMPORARILY_UNAVAILABLE: the backend or artifact store is down; retry later'),
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying',
+          schema: { type: 'integer' },
+        },
+      },
+    },
+  };
+}
+
+export interface OpenApiDocumentOptions {
+  /** The base URL clients should call, when it differs from where the document is served. */
+  serverUrl?: string;
+}
+
+/**
+ * Makes the document Nest builds one that generated clients live with: each route once (the
+ * `/ajax-api/2.0` mirror is served but described only in `info`), MLflow RPC names as
+ * operationIds, MLflow's error shape on every operation, a server entry, and every path
+ * parameter typed.
+ */
+export function refineOpenApiDocument(
+  document: OpenAPIObject,
+  options: OpenApiDocumentOptions = {},
+): OpenAPIObject {
+  const paths: OpenAPIObject['paths'] = {};
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (isAjaxMirror(path, document)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      const operationId = OPERATION_IDS[key];
+      if (!operationId) {
+        throw new Error(`No OpenAPI operationId for ${key}: add it to OPERATION_IDS.`);
+      }
+      operation.operationId = operationId;
+      operation.responses = { ...operation.responses, ...errorResponses(method) };
+      for (const parameter of operation.parameters ?? []) {
+        if ('in' in parameter && parameter.in === 'path' && !hasType(parameter.schema)) {
+          parameter.schema = { type: 'string', ...(parameter.schema ?? {}) };
+        }
+      }
+    }
+    paths[path] = item;
+  }
+  document.paths = paths;
+  document.servers = [{ url: options.serverUrl ?? '/', description: 'This service' }];
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      [ERROR_SCHEMA_NAME]: {
+        type: 'object',
+        description: "MLflow's error body",
+        required: ['error_code', 'message'],
+        properties: {
+          error_code: { type: 'string', enum: [...ERROR_CODES] },
+          message: { type: 'string' },
+        },
+      },
+    },
+  };
+  return document;
+}
+
+/** An `/ajax-api/2.0/...` route whose `/api/2.0/...` twin is in the document. */
+function isAjaxMirror(path: string, document: OpenAPIObject): boolean {
+  return (
+    path.startsWith(AJAX_PREFIX) &&
+    `${API_PREFIX}${path.slice(AJAX_PREFIX.length)}` in document.paths
+  );
+}
+
+function hasType(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && ('type' in schema || '$ref' in schema);
+}
