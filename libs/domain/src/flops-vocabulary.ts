@@ -9,9 +9,12 @@ import { Run } from './entities/run';
  * - a FLOps training round (or, in hierarchical mode, a training cycle) is an MLflow run, named
  *   "FLOps FL round <r>"; the final round's run carries the trained global model.
  */
+/** @public The FLOps view (issue: the FLOps view) builds on these. */
 export type FlopsProject = Experiment;
+/** @public */
 export type TrainingRound = Run;
 
+/** @public */
 export const FLOPS_VOCABULARY = {
   project: 'experiment',
   trainingRound: 'run',
@@ -20,14 +23,14 @@ export const FLOPS_VOCABULARY = {
 const FLOPS_PROJECT_PREFIX = 'FLOps Project ';
 const FLOPS_ROUND_PREFIX = 'FLOps FL round ';
 
-/** The FLOps project id of an experiment created by the FLOps aggregator, if it is one. */
+/** @public The FLOps project id of an experiment created by the FLOps aggregator, if it is one. */
 export function flopsProjectIdOf(experiment: Pick<Experiment, 'name'>): string | null {
   return experiment.name.startsWith(FLOPS_PROJECT_PREFIX)
     ? experiment.name.slice(FLOPS_PROJECT_PREFIX.length)
     : null;
 }
 
-/** The round number of a run created by the FLOps aggregator, if it is one. */
+/** @public The round number of a run created by the FLOps aggregator, if it is one. */
 export function flopsRoundOf(runName: string): number | null {
   if (!runName.startsWith(FLOPS_ROUND_PREFIX)) return null;
   const round = Number(runName.slice(FLOPS_ROUND_PREFIX.length));

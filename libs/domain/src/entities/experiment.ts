@@ -13,5 +13,4 @@ export interface Experiment {
   owner: string | null;
 }
 
-export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';

@@ -1,4 +1,4 @@
-import { Experiment, KeyValue, Page, ViewType } from '../entities';
+import { Experiment, KeyValue, ViewType } from '../entities';
 import { FilterClause, OrderByClause } from '../search/search-types';
 
 export interface CreateExperimentInput {
@@ -55,5 +55,3 @@ export abstract class ExperimentStore {
   /** RESOURCE_DOES_NOT_EXIST if the tag is missing; INVALID_PARAMETER_VALUE if not active. */
   abstract deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 }
-
-export type ExperimentPage = Page<Experiment>;

@@ -8,22 +8,22 @@ import { MlflowError } from '../errors';
 import {
   ATTRIBUTE_TAG_PREFIXES,
   ENTITY_DISPLAY_NAME,
+  invalid,
+  isKeyword,
   LIST_COMPARATORS,
   MAX_FILTER_CLAUSES,
   MAX_FILTER_LENGTH,
   MAX_IN_LIST_VALUES,
   NUMERIC_COMPARATORS,
+  pyList,
+  pySet,
+  pyTuple,
   RESERVED_WORDS,
+  resolveIdentifier,
   RUN_ENTITY_NAMES,
   RUN_ENTITY_PREFIXES,
   STRING_COMPARATORS,
   Token,
-  invalid,
-  isKeyword,
-  pyList,
-  pySet,
-  pyTuple,
-  resolveIdentifier,
   tokenize,
   unquote,
 } from './search-syntax';
@@ -165,13 +165,6 @@ const FILTER_GRAMMARS: Readonly<Record<SearchTarget, FilterGrammar>> = {
     quoteInvalidClauses: false,
   },
 };
-
-/** The attributes `target` can filter on, keyed by every accepted spelling. */
-export function filterableAttributes(
-  target: SearchTarget,
-): Readonly<Record<string, FilterAttributeSpec>> {
-  return FILTER_GRAMMARS[target].attributes;
-}
 
 type RawValue =
   | { kind: 'string'; raw: string; value: string }

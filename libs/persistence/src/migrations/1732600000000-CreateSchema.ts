@@ -1,3 +1,4 @@
+import { DEFAULT_EXPERIMENT_NAME } from '@app/domain';
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
 import { dialectOf, DialectSchema } from '../dialects';
@@ -247,7 +248,7 @@ export class CreateSchema1732600000000 implements MigrationInterface {
 
     await queryRunner.query(
       'INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner) VALUES (0, ?, ?, ?, ?, ?, NULL)',
-      ['Default', '', 'active', Date.now(), Date.now()],
+      [DEFAULT_EXPERIMENT_NAME, '', 'active', Date.now(), Date.now()],
     );
     await schema.keepExperimentIdZero(queryRunner);
   }

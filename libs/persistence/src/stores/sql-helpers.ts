@@ -1,4 +1,4 @@
-import type { Row, SqlValue } from '../sql-types';
+import type { Row } from '../sql-types';
 
 /** `?, ?, ?` for n values. */
 export function placeholders(count: number): string {
@@ -50,8 +50,6 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
-
-export type Params = SqlValue[];
 
 /** Rows grouped by their owner's key, each mapped, in row order. */
 export function groupBy<K, T>(
