@@ -1,6 +1,8 @@
-import { RequestMethod } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
 import { createTestApp, TestApp } from '../../support/test-app';
 
 interface OpenApiDocument {
@@ -14,7 +16,9 @@ function servedRoutes(t: TestApp): { method: string; path: string }[] {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!controller) continue;
-      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      const prefixes = ([] as string[]).concat(
+        Reflect.getMetadata(PATH_METADATA, controller) ?? '',
+      );
       const prototype = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const handler = prototype[name];
@@ -24,8 +28,14 @@ function servedRoutes(t: TestApp): { method: string; path: string }[] {
         if (method === undefined || paths === undefined) continue;
         for (const prefix of prefixes) {
           for (const path of ([] as string[]).concat(paths)) {
-            const full = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-            routes.push({ method: RequestMethod[method].toLowerCase(), path: full.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{path}') });
+            const full = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(
+              /\/+/g,
+              '/',
+            );
+            routes.push({
+              method: RequestMethod[method].toLowerCase(),
+              path: full.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{path}'),
+            });
           }
         }
       }
@@ -61,17 +71,62 @@ describe('OpenAPI and Swagger UI on the suite', () => {
     expect(missing).toEqual([]);
     const undocumented = routes.filter((r) => {
       const operation = document.paths[r.path][r.method];
-      return !operation.summary || !Object.keys(operation.responses ?? {}).some((code) => code.startsWith('2'));
+      return (
+        !operation.summary ||
+        !Object.keys(operation.responses ?? {}).some((code) => code.startsWith('2'))
+      );
     });
     expect(undocumented).toEqual([]);
   });
 
   it('documents request bodies with MLflow field names', async () => {
     const res = await t.http.get('/docs-json');
-    const schemas = (res.body as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } })
-      .components.schemas;
+    const schemas = (
+      res.body as {
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }
+    ).components.schemas;
     expect(Object.keys(schemas.CreateExperimentRequestDto.properties ?? {})).toEqual(
       expect.arrayContaining(['name', 'artifact_location', 'tags']),
     );
+  });
+
+  it('gives each DTO class its own schema name (no "Duplicate DTO" warning)', async () => {
+    const warn = jest.spyOn(Logger, 'warn').mockImplementation(() => undefined);
+    try {
+      SwaggerModule.createDocument(t.app, new DocumentBuilder().build());
+      expect(warn.mock.calls.filter(([message]) => /Duplicate DTO/.test(String(message)))).toEqual(
+        [],
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('documents both artifact listings with their own shapes', async () => {
+    const res = await t.http.get('/docs-json');
+    const document = res.body as OpenApiDocument & {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const okSchema = (path: string) =>
+      (
+        document.paths[path].get.responses?.['200'] as {
+          content: Record<string, { schema: { $ref: string } }>;
+        }
+      ).content['application/json'].schema.$ref;
+    expect(okSchema('/api/2.0/mlflow/artifacts/list')).toBe(
+      '#/components/schemas/ListArtifactsResponseDto',
+    );
+    expect(okSchema('/api/2.0/mlflow-artifacts/artifacts')).toBe(
+      '#/components/schemas/ListArtifactsMlflowArtifactsResponseDto',
+    );
+    const { schemas } = document.components;
+    expect(Object.keys(schemas.ListArtifactsResponseDto.properties ?? {}).sort()).toEqual([
+      'files',
+      'root_uri',
+    ]);
+    expect(Object.keys(schemas.ListArtifactsMlflowArtifactsResponseDto.properties ?? {})).toEqual([
+      'files',
+    ]);
   });
 });
