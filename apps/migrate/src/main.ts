@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { loadEnv, ServerEnv } from '@app/http';
+
+import { loadEnv, ServerEnv } from '@app/config';
 import { createDataSource, prepareSchema, redactUri } from '@app/persistence';
+import { Logger } from '@nestjs/common';
 
 /**
  * `npm run migrate`: the only entrypoint that changes a MySQL schema (the deploy job). It applies

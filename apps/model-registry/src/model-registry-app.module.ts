@@ -1,7 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
+import { artifactStoreSettings, backendStoreSettings, loadEnv } from '@app/config';
+import { MlflowHttpModule } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
+import { DynamicModule, Module } from '@nestjs/common';
+
 import { ModelRegistryEnv } from './config/env';
 import { ModelRegistryModule } from './model-registry.module';
 
@@ -14,17 +16,8 @@ export class ModelRegistryAppModule {
       module: ModelRegistryAppModule,
       imports: [
         MlflowHttpModule,
-        PersistenceModule.forRootAsync({
-          useFactory: () => ({
-            backendStoreUri: config.BACKEND_STORE_URI,
-            defaultArtifactRoot: config.DEFAULT_ARTIFACT_ROOT,
-            autoMigrate: isTrue(config.MIGRATE_ON_START),
-            poolSize: config.DB_POOL_SIZE,
-          }),
-        }),
-        ArtifactStoreModule.forRootAsync({
-          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
-        }),
+        PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+        ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
         ModelRegistryModule.register({
           modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
         }),

@@ -1,10 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactProxyModule } from '@app/artifact-proxy';
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
-import { PersistenceModule } from '@app/persistence';
+import { artifactStoreSettings, backendStoreSettings, isTrue, loadEnv } from '@app/config';
+import { MlflowHttpModule } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
+import { PersistenceModule } from '@app/persistence';
 import { TrackingModule } from '@app/tracking';
+import { DynamicModule, Module } from '@nestjs/common';
+
 import { SuiteEnv } from './config/env';
 
 /** One process mounting every service on one port: the embedded default that `npm start` runs. */
@@ -16,20 +18,11 @@ export class SuiteModule {
       module: SuiteModule,
       imports: [
         MlflowHttpModule,
-        PersistenceModule.forRootAsync({
-          useFactory: () => ({
-            backendStoreUri: config.BACKEND_STORE_URI,
-            defaultArtifactRoot: config.DEFAULT_ARTIFACT_ROOT,
-            autoMigrate: isTrue(config.MIGRATE_ON_START),
-            poolSize: config.DB_POOL_SIZE,
-          }),
-        }),
+        PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
         TrackingModule.register({
           truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
         }),
-        ArtifactStoreModule.forRootAsync({
-          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
-        }),
+        ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
         ArtifactProxyModule.register(),
         ModelRegistryModule.register({
           modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
