@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 
 import { loadEnv, ServerEnv } from '@app/config';
-import { createDataSource, prepareSchema, redactUri } from '@app/persistence';
+import { redactUri } from '@app/domain';
+import { createDataSource, prepareSchema } from '@app/persistence';
 import { Logger } from '@nestjs/common';
 
 /**

@@ -1,3 +1,4 @@
+import { ArtifactStore, redactUri } from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -7,14 +8,11 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 
-import { ArtifactStore } from '@app/domain';
-
 import {
   ArtifactStoreOptions,
   ArtifactStoreRegistry,
   defaultArtifactStoreRegistry,
 } from './artifact-store-registry';
-import { redactUri } from './redact-uri';
 
 export interface ArtifactStoreModuleOptions {
   /** ARTIFACTS_DESTINATION: `file:<path>` or a plain path, `ftp://`, `ftps://`, `sftp://`. */

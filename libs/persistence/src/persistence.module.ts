@@ -1,4 +1,10 @@
-import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
+import {
+  ExperimentStore,
+  LoggedModelStore,
+  ModelRegistryStore,
+  redactUri,
+  RunStore,
+} from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -9,7 +15,6 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { redactUri } from './backend-store-uri';
 import { createDataSource } from './data-source';
 import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
