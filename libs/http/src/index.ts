@@ -7,6 +7,7 @@ export * from './mlflow-exception.filter';
 export * from './mlflow-field.decorator';
 export * from './mlflow-http.module';
 export * from './mlflow-request.decorator';
+export * from './mlflow-service';
 export * from './mlflow-validation.pipe';
 export * from './request-normalizer';
 export * from './routes';
