@@ -1,4 +1,4 @@
-import { ArtifactStore, redactUri } from '@app/domain';
+import { ArtifactStore } from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -58,9 +58,7 @@ export class ArtifactStoreModule implements OnApplicationShutdown {
           inject: [ArtifactStoreRegistry, ARTIFACT_STORE_OPTIONS],
           useFactory: (registry: ArtifactStoreRegistry, opts: ArtifactStoreModuleOptions) => {
             const logger = new Logger('ArtifactStore');
-            const store = registry.create(opts.destination, { logger, ...opts.storeOptions });
-            logger.log(`Artifact store ready: ${redactUri(opts.destination)}`);
-            return store;
+            return registry.create(opts.destination, { logger, ...opts.storeOptions });
           },
         },
       ],

@@ -11,4 +11,5 @@ export * from './mlflow-service';
 export * from './mlflow-validation.pipe';
 export * from './request-normalizer';
 export * from './routes';
+export * from './service-logger';
 export * from './swagger';

@@ -1,10 +1,11 @@
 import { loadEnv, ServerEnv } from '@app/config';
-import { DynamicModule, Logger, Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
+import { serviceLogger, startupLine } from './service-logger';
 
 /**
  * One deployable (suite, tracking, model registry, artifact proxy): what its `main.ts` boots and
@@ -30,23 +31,25 @@ export function mlflowServiceModule<E extends ServerEnv>(
   return rootModule(service, loadEnv(service.env, env));
 }
 
-/** `main.ts`: validates the environment, starts the service on HOST:PORT and returns it. */
+/**
+ * `main.ts`: validates the environment, starts the service on HOST:PORT and prints one startup
+ * line; after that, only warnings and errors.
+ */
 export async function bootstrapMlflowService<E extends ServerEnv>(
   service: MlflowService<E>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<NestFastifyApplication> {
   const config = loadEnv(service.env, env);
+  const logger = serviceLogger();
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule(service, config),
     createFastifyAdapter(),
-    { bodyParser: false },
+    { bodyParser: false, logger },
   );
   configureMlflowApp(app, service.name);
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
-  new Logger(service.name).log(
-    `Listening on http://${config.HOST}:${config.PORT} (Swagger UI at /docs)`,
-  );
+  logger.announce(startupLine(config), service.name);
   return app;
 }
 

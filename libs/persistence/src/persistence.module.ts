@@ -5,14 +5,7 @@ import {
   redactUri,
   RunStore,
 } from '@app/domain';
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { createDataSource } from './data-source';
@@ -89,9 +82,6 @@ export class PersistenceModule implements OnApplicationShutdown {
               await dataSource.destroy();
               throw error;
             }
-            new Logger('Persistence').log(
-              `Backend store ready: ${redactUri(opts.backendStoreUri)}`,
-            );
             return dataSource;
           },
         },
