@@ -91,7 +91,7 @@ export default tseslint.config(
           patterns: layer(
             'libs/config',
             ['http', 'persistence', 'artifact-store'],
-            [...drivers, ...dtoConcerns],
+            [...drivers, '@nestjs/swagger', '@nestjs/platform-fastify', 'fastify'],
           ),
         },
       ],

@@ -11,8 +11,8 @@ const shared = {
     '^@app/tracking$': '<rootDir>/apps/tracking/src/tracking.module',
     '^@app/model-registry$': '<rootDir>/apps/model-registry/src/model-registry.module',
     '^@app/artifact-proxy$': '<rootDir>/apps/artifact-proxy/src/artifact-proxy.module',
-    '^@app/(domain|persistence|http|artifact-store)$': '<rootDir>/libs/$1/src',
-    '^@app/(domain|persistence|http|artifact-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(domain|config|persistence|http|artifact-store)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|config|persistence|http|artifact-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
 };
 

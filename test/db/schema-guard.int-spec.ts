@@ -1,8 +1,10 @@
+import { mlflowServiceModule } from '@app/http';
 import { createDataSource, prepareSchema } from '@app/persistence';
+import { Test } from '@nestjs/testing';
+
+import { SUITE_SERVICE } from '../../apps/suite/src/suite.module';
 import { createScratchDatabase } from '../support/mysql';
 import { migrate } from '../support/test-app';
-import { SuiteModule } from '../../apps/suite/src/suite.module';
-import { Test } from '@nestjs/testing';
 
 describe('the boot-time schema guard on MySQL', () => {
   let db: { uri: string; drop: () => Promise<void> };
@@ -33,7 +35,7 @@ describe('the boot-time schema guard on MySQL', () => {
     const boot = async () => {
       const moduleRef = await Test.createTestingModule({
         imports: [
-          SuiteModule.fromEnv({
+          mlflowServiceModule(SUITE_SERVICE, {
             BACKEND_STORE_URI: db.uri,
             ARTIFACTS_DESTINATION: 'file:/tmp/flops-guard',
           }),

@@ -1,15 +1,22 @@
 import 'reflect-metadata';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamicModule } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureMlflowApp, createFastifyAdapter } from '@app/http';
+
+import {
+  configureMlflowApp,
+  createFastifyAdapter,
+  MlflowService,
+  mlflowServiceModule,
+} from '@app/http';
 import { createDataSource, prepareSchema } from '@app/persistence';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { SuiteModule } from '../../apps/suite/src/suite.module';
+
+import { SUITE_SERVICE } from '../../apps/suite/src/suite.module';
 import { Backend } from './backends';
 import { createScratchDatabase } from './mysql';
 
@@ -26,8 +33,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment for the app (e.g. ARTIFACTS_DESTINATION). */
   env?: Record<string, string>;
-  /** Root module factory; the suite by default. */
-  module?: (env: NodeJS.ProcessEnv) => DynamicModule;
+  /** The service to mount; the suite by default. */
+  service?: MlflowService;
 }
 
 /**
@@ -55,13 +62,14 @@ export async function createTestApp(
     ARTIFACTS_DESTINATION: `file:${join(workDir, 'artifacts')}`,
     ...options.env,
   };
-  const root = (options.module ?? ((e) => SuiteModule.fromEnv(e)))(env);
+  const service = options.service ?? SUITE_SERVICE;
+  const root = mlflowServiceModule(service, env);
   const moduleRef = await Test.createTestingModule({ imports: [root] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
     bodyParser: false,
     logger: ['error', 'warn'],
   });
-  configureMlflowApp(app, 'test');
+  configureMlflowApp(app, service.name);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {
@@ -97,12 +105,15 @@ export async function rawRequest(
   headers: Record<string, string>,
   payload?: string | Buffer,
 ): Promise<{ status: number; body: unknown; text: string; headers: Record<string, unknown> }> {
-  const response = await t.app.getHttpAdapter().getInstance().inject({
-    method,
-    url,
-    headers,
-    ...(payload !== undefined ? { payload } : {}),
-  });
+  const response = await t.app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method,
+      url,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
   let body: unknown = response.body;
   try {
     body = JSON.parse(response.body);

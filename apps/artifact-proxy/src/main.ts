@@ -1,11 +1,7 @@
 import 'reflect-metadata';
 
-import { startMlflowApp } from '@app/http';
+import { bootstrapMlflowService } from '@app/http';
 
-import { ArtifactProxyAppModule } from './artifact-proxy-app.module';
+import { ARTIFACT_PROXY_SERVICE } from './artifact-proxy-app.module';
 
-void startMlflowApp(
-  ArtifactProxyAppModule.fromEnv(),
-  'FLOps artifact proxy',
-  ArtifactProxyAppModule.listenAddress(),
-);
+void bootstrapMlflowService(ARTIFACT_PROXY_SERVICE);

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { loadEnv, ServerEnv } from '@app/http';
-import { createDataSource, prepareSchema, redactUri } from '@app/persistence';
+
+import { loadEnv, ServerEnv } from '@app/config';
+import { redactUri } from '@app/domain';
+import { serviceLogger } from '@app/http';
+import { createDataSource, prepareSchema } from '@app/persistence';
+
+const logger = serviceLogger();
 
 /**
  * `npm run migrate`: the only entrypoint that changes a MySQL schema (the deploy job). It applies
@@ -9,14 +13,14 @@ import { createDataSource, prepareSchema, redactUri } from '@app/persistence';
  */
 async function main(): Promise<void> {
   const config = loadEnv(ServerEnv, process.env);
-  const logger = new Logger('migrate');
   const dataSource = createDataSource({ backendStoreUri: config.BACKEND_STORE_URI });
   await dataSource.initialize();
   try {
     const pending = await dataSource.showMigrations();
     await prepareSchema(dataSource, true);
-    logger.log(
+    logger.announce(
       `${redactUri(config.BACKEND_STORE_URI)}: ${pending ? 'migrations applied' : 'schema already up to date'}`,
+      'migrate',
     );
   } finally {
     await dataSource.destroy();
@@ -24,6 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  new Logger('migrate').error(error instanceof Error ? error.message : String(error));
+  logger.error(error instanceof Error ? error.message : String(error), 'migrate');
   process.exit(1);
 });

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { startMlflowApp } from '@app/http';
-import { ModelRegistryAppModule } from './model-registry-app.module';
 
-void startMlflowApp(
-  ModelRegistryAppModule.fromEnv(),
-  'FLOps model registry',
-  ModelRegistryAppModule.listenAddress(),
-);
+import { bootstrapMlflowService } from '@app/http';
+
+import { MODEL_REGISTRY_SERVICE } from './model-registry-app.module';
+
+void bootstrapMlflowService(MODEL_REGISTRY_SERVICE);

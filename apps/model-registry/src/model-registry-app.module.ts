@@ -1,39 +1,23 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
+import { artifactStoreSettings, backendStoreSettings } from '@app/config';
+import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
+import { Module } from '@nestjs/common';
+
 import { ModelRegistryEnv } from './config/env';
 import { ModelRegistryModule } from './model-registry.module';
 
-/** The model registry deployed on its own (clients reach it through MLFLOW_REGISTRY_URI). */
 @Module({})
-export class ModelRegistryAppModule {
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const config = loadEnv(ModelRegistryEnv, env);
-    return {
-      module: ModelRegistryAppModule,
-      imports: [
-        MlflowHttpModule,
-        PersistenceModule.forRootAsync({
-          useFactory: () => ({
-            backendStoreUri: config.BACKEND_STORE_URI,
-            defaultArtifactRoot: config.DEFAULT_ARTIFACT_ROOT,
-            autoMigrate: isTrue(config.MIGRATE_ON_START),
-            poolSize: config.DB_POOL_SIZE,
-          }),
-        }),
-        ArtifactStoreModule.forRootAsync({
-          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
-        }),
-        ModelRegistryModule.register({
-          modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
-        }),
-      ],
-    };
-  }
+export class ModelRegistryAppModule {}
 
-  static listenAddress(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
-    const config = loadEnv(ModelRegistryEnv, env);
-    return { host: config.HOST, port: config.PORT };
-  }
-}
+/** The model registry deployed on its own (clients reach it through MLFLOW_REGISTRY_URI). */
+export const MODEL_REGISTRY_SERVICE: MlflowService<ModelRegistryEnv> = {
+  name: 'FLOps model registry',
+  module: ModelRegistryAppModule,
+  env: ModelRegistryEnv,
+  imports: (config) => [
+    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
+    ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),
+  ],
+};

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { startMlflowApp } from '@app/http';
-import { SuiteModule } from './suite.module';
 
-void startMlflowApp(SuiteModule.fromEnv(), 'FLOps MLOps suite', SuiteModule.listenAddress());
+import { bootstrapMlflowService } from '@app/http';
+
+import { SUITE_SERVICE } from './suite.module';
+
+void bootstrapMlflowService(SUITE_SERVICE);

@@ -1,45 +1,29 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactProxyModule } from '@app/artifact-proxy';
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { isTrue, loadEnv, MlflowHttpModule } from '@app/http';
-import { PersistenceModule } from '@app/persistence';
+import { artifactStoreSettings, backendStoreSettings, isTrue } from '@app/config';
+import { MlflowService } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
+import { PersistenceModule } from '@app/persistence';
 import { TrackingModule } from '@app/tracking';
+import { Module } from '@nestjs/common';
+
 import { SuiteEnv } from './config/env';
 
-/** One process mounting every service on one port: the embedded default that `npm start` runs. */
 @Module({})
-export class SuiteModule {
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const config = loadEnv(SuiteEnv, env);
-    return {
-      module: SuiteModule,
-      imports: [
-        MlflowHttpModule,
-        PersistenceModule.forRootAsync({
-          useFactory: () => ({
-            backendStoreUri: config.BACKEND_STORE_URI,
-            defaultArtifactRoot: config.DEFAULT_ARTIFACT_ROOT,
-            autoMigrate: isTrue(config.MIGRATE_ON_START),
-            poolSize: config.DB_POOL_SIZE,
-          }),
-        }),
-        TrackingModule.register({
-          truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
-        }),
-        ArtifactStoreModule.forRootAsync({
-          useFactory: () => ({ destination: config.ARTIFACTS_DESTINATION }),
-        }),
-        ArtifactProxyModule.register(),
-        ModelRegistryModule.register({
-          modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
-        }),
-      ],
-    };
-  }
+export class SuiteModule {}
 
-  static listenAddress(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
-    const config = loadEnv(SuiteEnv, env);
-    return { host: config.HOST, port: config.PORT };
-  }
-}
+/** One process mounting every service on one port: the embedded default that `npm start` runs. */
+export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
+  name: 'FLOps MLOps suite',
+  module: SuiteModule,
+  env: SuiteEnv,
+  imports: (config) => [
+    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
+    TrackingModule.register({
+      truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+    }),
+    ArtifactProxyModule.register(),
+    ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),
+  ],
+};

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { startMlflowApp } from '@app/http';
-import { TrackingAppModule } from './tracking-app.module';
 
-void startMlflowApp(
-  TrackingAppModule.fromEnv(),
-  'FLOps tracking',
-  TrackingAppModule.listenAddress(),
-);
+import { bootstrapMlflowService } from '@app/http';
+
+import { TRACKING_SERVICE } from './tracking-app.module';
+
+void bootstrapMlflowService(TRACKING_SERVICE);

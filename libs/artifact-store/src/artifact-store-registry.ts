@@ -1,8 +1,7 @@
-import { ArtifactStore } from '@app/domain';
+import { ArtifactStore, redactUri } from '@app/domain';
 
 import { ArtifactStoreLogger, FtpArtifactStore } from './ftp-artifact-store';
 import { LocalArtifactStore } from './local-artifact-store';
-import { redactUri } from './redact-uri';
 import { SftpArtifactStore } from './sftp-artifact-store';
 
 /**

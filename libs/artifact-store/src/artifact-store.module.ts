@@ -1,3 +1,4 @@
+import { ArtifactStore } from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -7,14 +8,11 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 
-import { ArtifactStore } from '@app/domain';
-
 import {
   ArtifactStoreOptions,
   ArtifactStoreRegistry,
   defaultArtifactStoreRegistry,
 } from './artifact-store-registry';
-import { redactUri } from './redact-uri';
 
 export interface ArtifactStoreModuleOptions {
   /** ARTIFACTS_DESTINATION: `file:<path>` or a plain path, `ftp://`, `ftps://`, `sftp://`. */
@@ -60,9 +58,7 @@ export class ArtifactStoreModule implements OnApplicationShutdown {
           inject: [ArtifactStoreRegistry, ARTIFACT_STORE_OPTIONS],
           useFactory: (registry: ArtifactStoreRegistry, opts: ArtifactStoreModuleOptions) => {
             const logger = new Logger('ArtifactStore');
-            const store = registry.create(opts.destination, { logger, ...opts.storeOptions });
-            logger.log(`Artifact store ready: ${redactUri(opts.destination)}`);
-            return store;
+            return registry.create(opts.destination, { logger, ...opts.storeOptions });
           },
         },
       ],

@@ -1,7 +1,7 @@
-import { INestApplication, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -78,26 +78,6 @@ export function configureMlflowApp(app: INestApplication, title: string): void {
     return payload;
   });
   setupSwagger(app, title);
-}
-
-export async function startMlflowApp(
-  module: unknown,
-  title: string,
-  listen: { host: string; port: number },
-): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    module as never,
-    createFastifyAdapter(),
-    {
-      bodyParser: false,
-      bufferLogs: false,
-    },
-  );
-  configureMlflowApp(app, title);
-  app.enableShutdownHooks();
-  await app.listen(listen.port, listen.host);
-  new Logger(title).log(`Listening on http://${listen.host}:${listen.port} (Swagger UI at /docs)`);
-  return app;
 }
 
 function readText(stream: NodeJS.ReadableStream, limit: number): Promise<string> {

@@ -35,8 +35,3 @@ export function parseBackendStoreUri(uri: string): BackendStoreTarget {
     `Unsupported BACKEND_STORE_URI scheme; known schemes: sqlite:///, mysql://`,
   );
 }
-
-/** The URI with any password replaced, for logs and error messages. */
-export function redactUri(uri: string): string {
-  return uri.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-}

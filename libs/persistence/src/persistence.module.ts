@@ -1,15 +1,13 @@
-import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
 import {
-  DynamicModule,
-  Global,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+  ExperimentStore,
+  LoggedModelStore,
+  ModelRegistryStore,
+  redactUri,
+  RunStore,
+} from '@app/domain';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { redactUri } from './backend-store-uri';
 import { createDataSource } from './data-source';
 import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
@@ -84,9 +82,6 @@ export class PersistenceModule implements OnApplicationShutdown {
               await dataSource.destroy();
               throw error;
             }
-            new Logger('Persistence').log(
-              `Backend store ready: ${redactUri(opts.backendStoreUri)}`,
-            );
             return dataSource;
           },
         },

@@ -4,10 +4,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import request from 'supertest';
+
 import { createScratchDatabase } from '../../support/mysql';
 import { migrate } from '../../support/test-app';
-import { registryClient, RegistryClient } from './registry-fixtures';
+import { RegistryClient, registryClient } from './registry-fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TRACKING_MAIN = join(ROOT, 'dist/apps/tracking/apps/tracking/src/main.js');
@@ -52,7 +54,13 @@ async function start(main: string, backendStoreUri: string): Promise<Service> {
       (r) => r.ok,
       () => false,
     );
-    if (healthy) return { process: child, url, output };
+    if (healthy) {
+      // The startup line is written after listen(), so it can trail the first answer.
+      for (let wait = 0; wait < 20 && !output.join('').includes('\n'); wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return { process: child, url, output };
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   child.kill('SIGKILL');
@@ -114,6 +122,17 @@ describe('tracking and model registry as two processes over one MariaDB', () => 
     expect(run.status).toBe(200);
     return { runId: run.body.run.info.run_id, artifactUri: run.body.run.info.artifact_uri };
   }
+
+  it('boots each process with one uncoloured startup line and nothing else', () => {
+    for (const service of [tracking!, registry!]) {
+      const lines = service.output.join('').trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /\] Listening on http:\/\/127\.0\.0\.1:\d+ \(Swagger UI at \/docs\); backend store mysql:\/\/\*\*\*@\S+; artifacts \S+$/,
+      );
+      expect(lines[0]).not.toContain('\x1b[');
+    }
+  });
 
   it('registers a version of a run created through the tracking process', async () => {
     const run = await createRun();

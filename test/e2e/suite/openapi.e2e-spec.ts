@@ -1,6 +1,7 @@
-import { RequestMethod } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { createTestApp, TestApp } from '../../support/test-app';
 
@@ -126,5 +127,44 @@ describe('OpenAPI and Swagger UI on the suite', () => {
     expect(Object.keys(schemas.CreateExperimentRequestDto.properties ?? {})).toEqual(
       expect.arrayContaining(['name', 'artifact_location', 'tags']),
     );
+  });
+
+  it('gives each DTO class its own schema name (no "Duplicate DTO" warning)', async () => {
+    const warn = jest.spyOn(Logger, 'warn').mockImplementation(() => undefined);
+    try {
+      SwaggerModule.createDocument(t.app, new DocumentBuilder().build());
+      expect(warn.mock.calls.filter(([message]) => /Duplicate DTO/.test(String(message)))).toEqual(
+        [],
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('documents both artifact listings with their own shapes', async () => {
+    const res = await t.http.get('/docs-json');
+    const document = res.body as OpenApiDocument & {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const okSchema = (path: string) =>
+      (
+        document.paths[path].get.responses?.['200'] as {
+          content: Record<string, { schema: { $ref: string } }>;
+        }
+      ).content['application/json'].schema.$ref;
+    expect(okSchema('/api/2.0/mlflow/artifacts/list')).toBe(
+      '#/components/schemas/ListArtifactsResponseDto',
+    );
+    expect(okSchema('/api/2.0/mlflow-artifacts/artifacts')).toBe(
+      '#/components/schemas/ListArtifactsMlflowArtifactsResponseDto',
+    );
+    const { schemas } = document.components;
+    expect(Object.keys(schemas.ListArtifactsResponseDto.properties ?? {}).sort()).toEqual([
+      'files',
+      'root_uri',
+    ]);
+    expect(Object.keys(schemas.ListArtifactsMlflowArtifactsResponseDto.properties ?? {})).toEqual([
+      'files',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
 import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -11,17 +12,15 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
-
 import { ArtifactProxyOptions } from '../artifact-proxy-options';
 import {
   AbortMultipartUploadRequestDto,
   CompleteMultipartUploadRequestDto,
   CreateMultipartUploadRequestDto,
   EmptyResponseDto,
-  ListArtifactsRequestDto,
-  ListArtifactsResponseDto,
-  toListArtifactsJson,
+  ListArtifactsMlflowArtifactsRequestDto,
+  ListArtifactsMlflowArtifactsResponseDto,
+  toListArtifactsMlflowArtifactsJson,
 } from './artifacts.dto';
 import { ArtifactsService, MULTIPART_NOT_SUPPORTED } from './artifacts.service';
 import { rawArtifactPath, uploadBody } from './upload-body';
@@ -74,9 +73,11 @@ export class ArtifactsController {
     summary: 'List a directory: basenames, is_dir, file_size',
     description: 'A file path or a missing path lists as {}; the root is never listed (400).',
   })
-  @ApiOkResponse({ type: ListArtifactsResponseDto })
-  async list(@MlflowRequest() dto: ListArtifactsRequestDto): Promise<ListArtifactsResponseDto> {
-    return toListArtifactsJson(await this.artifacts.list(dto.path));
+  @ApiOkResponse({ type: ListArtifactsMlflowArtifactsResponseDto })
+  async list(
+    @MlflowRequest() dto: ListArtifactsMlflowArtifactsRequestDto,
+  ): Promise<ListArtifactsMlflowArtifactsResponseDto> {
+    return toListArtifactsMlflowArtifactsJson(await this.artifacts.list(dto.path));
   }
 
   @Delete('artifacts/*')

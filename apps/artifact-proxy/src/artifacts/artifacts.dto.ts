@@ -1,9 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-
 import { FileInfo } from '@app/domain';
 import { FileInfoDto, MlflowField, toFileInfoJson } from '@app/http';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 
-export class ListArtifactsRequestDto {
+/**
+ * `mlflow.artifacts.ListArtifacts`, named as MLflow's handlers import it: tracking serves a
+ * different `ListArtifacts`, and OpenAPI keys schemas by class name.
+ */
+export class ListArtifactsMlflowArtifactsRequestDto {
   @MlflowField({
     type: 'string',
     description:
@@ -14,7 +17,7 @@ export class ListArtifactsRequestDto {
   path?: string;
 }
 
-export class ListArtifactsResponseDto {
+export class ListArtifactsMlflowArtifactsResponseDto {
   @ApiPropertyOptional({
     type: [FileInfoDto],
     description: 'Direct children by basename; absent for a file or a missing path',
@@ -67,6 +70,8 @@ export class AbortMultipartUploadRequestDto {
   upload_id?: string;
 }
 
-export function toListArtifactsJson(files: FileInfo[]): ListArtifactsResponseDto {
+export function toListArtifactsMlflowArtifactsJson(
+  files: FileInfo[],
+): ListArtifactsMlflowArtifactsResponseDto {
   return files.length > 0 ? { files: files.map(toFileInfoJson) } : {};
 }

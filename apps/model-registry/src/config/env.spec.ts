@@ -1,4 +1,5 @@
-import { loadEnv } from '@app/http';
+import { loadEnv } from '@app/config';
+
 import { ModelRegistryEnv } from './env';
 
 describe(ModelRegistryEnv.name, () => {

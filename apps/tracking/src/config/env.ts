@@ -1,12 +1,6 @@
-import { IsNotEmpty, IsString } from 'class-validator';
-import { ServerEnv } from '@app/http';
+import { ServerEnv } from '@app/config';
 
 /** Environment of the standalone tracking service. */
 export class TrackingEnv extends ServerEnv {
   override PORT = 5001;
-
-  /** The artifact proxy's destination, read by the run-artifact routes (list, get-artifact). */
-  @IsString()
-  @IsNotEmpty()
-  ARTIFACTS_DESTINATION = 'file:./data/artifacts';
 }

@@ -1,33 +1,5 @@
-import { plainToInstance, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
-
-/**
- * Validates the environment once at boot against a config class (class-validator decorators),
- * failing with one message that lists every bad variable. Only apps' `config/` folders call it.
- */
-export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv): T {
-  const instance = plainToInstance(cls, env, {
-    enableImplicitConversion: true,
-    exposeDefaultValues: true,
-  });
-  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  return instance;
-}
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
@@ -51,6 +23,11 @@ export class ServerEnv {
     message: 'must be an mlflow-artifacts: URI, e.g. mlflow-artifacts:/',
   })
   DEFAULT_ARTIFACT_ROOT = 'mlflow-artifacts:/';
+
+  /** Where artifact bytes live: `file:<path>` or a path, `ftp://`, `ftps://`, `sftp://`. */
+  @IsString()
+  @IsNotEmpty()
+  ARTIFACTS_DESTINATION = 'file:./data/artifacts';
 
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,4 @@
+export * from './is-regular-expression';
+export * from './load-env';
+export * from './server-env';
+export * from './store-settings';

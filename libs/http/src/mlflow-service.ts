@@ -1,0 +1,58 @@
+import { loadEnv, ServerEnv } from '@app/config';
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { configureMlflowApp, createFastifyAdapter } from './http-app';
+import { MlflowHttpModule } from './mlflow-http.module';
+import { serviceLogger, startupLine } from './service-logger';
+
+/**
+ * One deployable (suite, tracking, model registry, artifact proxy): what its `main.ts` boots and
+ * what the e2e tests mount. The HTTP layer (filter, pipe, /health, parsers, Swagger) is added here,
+ * once; the service names only its own modules.
+ */
+export interface MlflowService<E extends ServerEnv = ServerEnv> {
+  /** Swagger title and the name in the startup line. */
+  readonly name: string;
+  /** The root module class, an empty `@Module({})`. */
+  readonly module: Type;
+  /** Its environment class (`config/env.ts`). */
+  readonly env: new () => E;
+  /** The store and feature modules it mounts, from the validated environment. */
+  imports(config: E): NonNullable<DynamicModule['imports']>;
+}
+
+/** The service's root module over this environment (validated here, failing on any bad variable). */
+export function mlflowServiceModule<E extends ServerEnv>(
+  service: MlflowService<E>,
+  env: NodeJS.ProcessEnv = process.env,
+): DynamicModule {
+  return rootModule(service, loadEnv(service.env, env));
+}
+
+/**
+ * `main.ts`: validates the environment, starts the service on HOST:PORT and prints one startup
+ * line; after that, only warnings and errors.
+ */
+export async function bootstrapMlflowService<E extends ServerEnv>(
+  service: MlflowService<E>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NestFastifyApplication> {
+  const config = loadEnv(service.env, env);
+  const logger = serviceLogger();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule(service, config),
+    createFastifyAdapter(),
+    { bodyParser: false, logger },
+  );
+  configureMlflowApp(app, service.name);
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  logger.announce(startupLine(config), service.name);
+  return app;
+}
+
+function rootModule<E extends ServerEnv>(service: MlflowService<E>, config: E): DynamicModule {
+  return { module: service.module, imports: [MlflowHttpModule, ...service.imports(config)] };
+}

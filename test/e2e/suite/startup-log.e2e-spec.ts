@@ -1,0 +1,106 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { bootstrapMlflowService, MlflowService } from '@app/http';
+
+import { ARTIFACT_PROXY_SERVICE } from '../../../apps/artifact-proxy/src/artifact-proxy-app.module';
+import { MODEL_REGISTRY_SERVICE } from '../../../apps/model-registry/src/model-registry-app.module';
+import { SUITE_SERVICE } from '../../../apps/suite/src/suite.module';
+import { TRACKING_SERVICE } from '../../../apps/tracking/src/tracking-app.module';
+import { BACKENDS } from '../../support/backends';
+import { createScratchDatabase } from '../../support/mysql';
+import { migrate } from '../../support/test-app';
+
+/** Never connected to at boot: the FTP store opens connections on first use. */
+const FTP_DESTINATION = 'ftp://flops:Sup3rSecret@127.0.0.1:1/artifacts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * Boots the service as its main.ts does, with stdout and stderr captured and stdout not a
+ * terminal (as under a container runtime or `> boot.log`), and returns what it printed.
+ */
+async function bootOutput(service: MlflowService, backendStoreUri: string): Promise<string> {
+  const port = await freePort();
+  const written: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    }),
+  );
+  const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+  Object.defineProperty(process.stdout, 'isTTY', { value: undefined, configurable: true });
+  try {
+    const app = await bootstrapMlflowService(service, {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      BACKEND_STORE_URI: backendStoreUri,
+      MIGRATE_ON_START: 'false',
+      ARTIFACTS_DESTINATION: FTP_DESTINATION,
+    });
+    try {
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(await health.text()).toBe('OK');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+    else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    spies.forEach((spy) => spy.mockRestore());
+  }
+  return written.join('');
+}
+
+describe.each(BACKENDS)('the startup line on %s', (backend) => {
+  let backendStoreUri: string;
+  let cleanUp: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (backend === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'flops-boot-'));
+      backendStoreUri = `sqlite:///${join(dir, 'mlflow.db')}`;
+      cleanUp = async () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const db = await createScratchDatabase('flops_boot');
+      backendStoreUri = db.uri;
+      cleanUp = db.drop;
+    }
+    await migrate(backendStoreUri);
+  });
+
+  afterAll(async () => {
+    await cleanUp();
+  });
+
+  it.each([SUITE_SERVICE, TRACKING_SERVICE, MODEL_REGISTRY_SERVICE, ARTIFACT_PROXY_SERVICE])(
+    '$name prints one uncoloured line naming its address and redacted stores',
+    async (service) => {
+      const output = await bootOutput(service, backendStoreUri);
+      const lines = output.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `LOG \\[${service.name}\\] Listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
+            `backend store (sqlite:///\\S+|mysql://\\*\\*\\*@\\S+); ` +
+            `artifacts ftp://\\*\\*\\*@127\\.0\\.0\\.1:1/artifacts$`,
+        ),
+      );
+      expect(output).not.toContain('\x1b[');
+      expect(output).not.toContain('Sup3rSecret');
+      expect(output).not.toMatch(/Mapped|RoutesResolver|InstanceLoader|Duplicate DTO/);
+    },
+  );
+});
