@@ -76,7 +76,14 @@ export default tseslint.config(
   },
   {
     plugins: { 'simple-import-sort': simpleImportSort },
-    rules: { 'simple-import-sort/imports': 'error', 'simple-import-sort/exports': 'error' },
+    rules: {
+      // style.md §3.8: builtins, third party, @app/*, relative.
+      'simple-import-sort/imports': [
+        'error',
+        { groups: [['^\\u0000'], ['^node:'], ['^@?\\w'], ['^@app/'], ['^\\.']] },
+      ],
+      'simple-import-sort/exports': 'error',
+    },
   },
   {
     files: ['libs/domain/**/*.ts'],

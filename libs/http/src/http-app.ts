@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { toJsonText } from './json-text';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -73,6 +74,7 @@ export function configureMlflowApp(app: INestApplication, title: string): void {
       (request as { body: unknown }).body = await readText(request.raw, MAX_JSON_BODY_BYTES);
     }
   });
+  fastify.setReplySerializer(toJsonText);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
     return payload;

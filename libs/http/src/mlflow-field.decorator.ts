@@ -1,9 +1,10 @@
-import { API_DOCS_HINT, pythonTypeName, readProtoInteger } from '@app/domain';
 import { applyDecorators, Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
+
+import { API_DOCS_HINT, pythonTypeName, readProtoInteger } from '@app/domain';
 
 export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'enum' | 'object';
 
@@ -19,6 +20,11 @@ export interface MlflowFieldOptions {
   aliases?: string[];
   /** MLflow turns numeric experiment ids into strings (a leftover from 0.9). */
   numberAsString?: boolean;
+  /**
+   * An int64 kept exactly beyond 2^53 (a bigint then: timestamps, steps). Other int64 fields are
+   * counts and sizes, numbers always: a value beyond 2^53 there is an invalid value.
+   */
+  exact?: boolean;
   /** Bounds for numeric fields; outside them the value is an invalid value. */
   min?: number;
   max?: number;
@@ -132,7 +138,9 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
     case 'int64':
     case 'int32': {
       const value = readProtoInteger(raw, options.type === 'int32' ? 32 : 64);
-      if (value === undefined) return invalid(raw);
+      if (value === undefined || (typeof value === 'bigint' && !options.exact)) {
+        return invalid(raw);
+      }
       if (
         (options.min !== undefined && value < options.min) ||
         (options.max !== undefined && value > options.max)

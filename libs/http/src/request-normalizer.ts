@@ -51,12 +51,25 @@ function parseLenientJson(body: unknown): unknown {
   for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
     if (value.trim() === '') return undefined;
     try {
-      value = JSON.parse(value);
+      value = JSON.parse(quoteLongIntegers(value));
     } catch {
       return undefined;
     }
   }
   return value;
+}
+
+/** A JSON string literal, or an integer literal of 16 digits or more (beyond 2^53 from 9e15). */
+const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])-?\d{16,}(?![\w.])/g;
+
+/**
+ * Integer literals too long for a double become decimal strings before parsing, so an int64
+ * (MLflow's clients send them as JSON numbers) keeps its digits; MLflow's readers take int64s
+ * as numbers or decimal strings alike. Only bodies that have such a run of digits pay the scan.
+ */
+function quoteLongIntegers(text: string): string {
+  if (!/\d{16}/.test(text)) return text;
+  return text.replace(STRING_OR_LONG_INTEGER, (token) => (token[0] === '"' ? token : `"${token}"`));
 }
 
 const MAX_KEY_DEPTH = 32;

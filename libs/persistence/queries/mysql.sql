@@ -201,6 +201,7 @@ SELECT model_id, `key` AS k, `value` AS v FROM logged_model_params WHERE model_i
 SELECT model_id, `key` AS k, `value` AS value, `timestamp` AS timestamp, step, is_nan, run_id, dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN (?) ORDER BY `key`, step, `timestamp`, run_id;
 
 -- POST model-versions/create
+SELECT 1 AS found FROM registered_models WHERE name = ?;
 SELECT run_uuid, artifact_uri FROM runs WHERE run_uuid IN (?);
 UPDATE registered_models SET next_version = next_version + 1, last_updated_time = ? WHERE name = ?;
 SELECT id, next_version FROM registered_models WHERE name = ?;

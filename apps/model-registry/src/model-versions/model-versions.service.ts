@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   canonicalStage,
   decodePageToken,
@@ -20,6 +21,7 @@ import {
   validateRegistryTag,
   validateRegistryText,
 } from '@app/domain';
+
 import { ModelSourceResolver } from './model-source-resolver';
 
 export interface CreateModelVersionParams {
@@ -61,7 +63,7 @@ export class ModelVersionsService {
     validateRegistryText('description', params.description ?? '');
     validateRegistryText('run_link', params.runLink ?? '');
     // MLflow answers a missing model with 404 before it looks at the source.
-    await this.store.getRegisteredModel(params.name);
+    await this.store.assertRegisteredModelExists(params.name);
     const source = this.sources.parse(request);
     const resolved = await this.sources.resolve(request, source);
     return this.store.createModelVersion({

@@ -1,6 +1,7 @@
-import { LIMITS, MetricHistoryPage, RunMetric } from '@app/domain';
-import { MlflowField } from '@app/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+import { Int64, LIMITS, MetricHistoryPage, RunMetric } from '@app/domain';
+import { MlflowField } from '@app/http';
 
 import { JsonDouble, MetricJsonDto, RunMetricJsonDto, toJsonDouble } from '../runs/run-json';
 
@@ -99,9 +100,9 @@ export class BulkMetricJsonDto {
   @ApiProperty({ example: '5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1' })
   run_id!: string;
   @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
-  step!: number;
+  step!: Int64;
   @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
-  timestamp!: number;
+  timestamp!: Int64;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN'] }],
     example: 0.93,
@@ -148,10 +149,13 @@ export function toMetricHistoryResponseJson(
       if (i > 0) out.ascii(',');
       out.bytes(prefix);
       out.number(values[i]);
+      const exact = points.exactInt64?.get(i);
       out.bytes(TIMESTAMP_FIELD);
-      out.number(timestamps[i]);
+      if (exact) out.ascii(String(exact.timestamp));
+      else out.number(timestamps[i]);
       out.bytes(STEP_FIELD);
-      out.number(steps[i]);
+      if (exact) out.ascii(String(exact.step));
+      else out.number(steps[i]);
       out.ascii('}');
     }
     out.ascii(']');

@@ -1,5 +1,6 @@
-import { DatasetInput, Metric, Run, RunInfo, RunMetric } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+import { DatasetInput, Int64, Metric, Run, RunInfo, RunMetric } from '@app/domain';
 
 import { TagJsonDto } from '../experiments/experiments.dto';
 
@@ -28,9 +29,9 @@ export class RunInfoJsonDto {
   })
   status!: string;
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 1732600000000 })
-  start_time?: number;
+  start_time?: Int64;
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 1732600060000 })
-  end_time?: number;
+  end_time?: Int64;
   @ApiProperty({ example: 'mlflow-artifacts:/1/5f0c3b1e0d9a4c1fb3c1c5d7a4e2b1e1/artifacts' })
   artifact_uri!: string;
   @ApiProperty({ enum: ['active', 'deleted'], example: 'active' })
@@ -45,9 +46,9 @@ export class MetricJsonDto {
   @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN'] }], example: 0.93 })
   value!: JsonDouble;
   @ApiProperty({ type: 'integer', format: 'int64', example: 1732600000000 })
-  timestamp!: number;
+  timestamp!: Int64;
   @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
-  step!: number;
+  step!: Int64;
 }
 
 export class RunMetricJsonDto extends MetricJsonDto {
@@ -95,7 +96,7 @@ export class ModelOutputJsonDto {
   @ApiProperty({ example: 'm-0123456789abcdef0123456789abcdef' })
   model_id!: string;
   @ApiProperty({ type: 'integer', format: 'int64', example: 0 })
-  step!: number;
+  step!: Int64;
 }
 
 export class RunInputsJsonDto {

@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 import {
   DatasetInput,
+  Int64,
   invalidParameterTypeError,
   KeyValue,
   LIMITS,
@@ -12,7 +15,6 @@ import {
   RunStatus,
 } from '@app/domain';
 import { MlflowField, MlflowValidationPipe } from '@app/http';
-import { ApiProperty } from '@nestjs/swagger';
 
 import { RunDataJsonDto, RunInfoJsonDto, RunJsonDto, toRunJson } from './run-json';
 
@@ -48,14 +50,20 @@ export class MetricDto {
 
   @MlflowField({
     type: 'int64',
+    exact: true,
     required: true,
     description: 'Milliseconds since the epoch',
     example: 1732600000000,
   })
-  timestamp!: number;
+  timestamp!: Int64;
 
-  @MlflowField({ type: 'int64', description: 'Step, e.g. the FL round (default 0)', example: 1 })
-  step?: number;
+  @MlflowField({
+    type: 'int64',
+    exact: true,
+    description: 'Step, e.g. the FL round (default 0)',
+    example: 1,
+  })
+  step?: Int64;
 
   @MlflowField({ type: 'string', description: 'MLflow 3.x: logged model the point belongs to' })
   model_id?: string;
@@ -92,10 +100,11 @@ export class CreateRunRequestDto {
 
   @MlflowField({
     type: 'int64',
+    exact: true,
     description: 'Milliseconds since the epoch (absent: now)',
     example: 1732600000000,
   })
-  start_time?: number;
+  start_time?: Int64;
 
   @MlflowField({ type: 'object', repeated: true, item: RunTagDto, description: 'Run tags' })
   tags?: RunTagDto[];
@@ -115,10 +124,11 @@ export class UpdateRunRequestDto {
 
   @MlflowField({
     type: 'int64',
+    exact: true,
     description: 'Milliseconds since the epoch',
     example: 1732600600000,
   })
-  end_time?: number;
+  end_time?: Int64;
 
   @MlflowField({ type: 'string', description: 'New name (also rewrites the mlflow.runName tag)' })
   run_name?: string;
@@ -145,11 +155,11 @@ export class LogMetricRequestDto {
   })
   value!: number;
 
-  @MlflowField({ type: 'int64', required: true, example: 1732600000000 })
-  timestamp!: number;
+  @MlflowField({ type: 'int64', exact: true, required: true, example: 1732600000000 })
+  timestamp!: Int64;
 
-  @MlflowField({ type: 'int64', description: 'Default 0', example: 1 })
-  step?: number;
+  @MlflowField({ type: 'int64', exact: true, description: 'Default 0', example: 1 })
+  step?: Int64;
 
   @MlflowField({ type: 'string', description: 'MLflow 3.x: logged model the point belongs to' })
   model_id?: string;
@@ -289,8 +299,8 @@ export class ModelOutputDto {
   @MlflowField({ type: 'string', required: true, example: 'm-0123456789abcdef0123456789abcdef' })
   model_id!: string;
 
-  @MlflowField({ type: 'int64', required: true, example: 0 })
-  step!: number;
+  @MlflowField({ type: 'int64', exact: true, required: true, example: 0 })
+  step!: Int64;
 }
 
 export class LogInputsRequestDto {
@@ -475,7 +485,7 @@ function readInt64(
   field: string,
   path: string,
   required: boolean,
-): number | undefined {
+): Int64 | undefined {
   const raw = readRaw(item, field);
   if (raw === UNSET) {
     if (required) throw missingParameterError(fieldPath(path, field));

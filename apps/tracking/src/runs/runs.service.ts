@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   DatasetInput,
   fitValue,
   generateRunName,
+  Int64,
   KeyValue,
   lastValuePerKey,
   lengthError,
@@ -20,19 +22,20 @@ import {
   validateKey,
   validateRunId,
 } from '@app/domain';
+
 import { TrackingOptions } from '../tracking-options';
 
 export interface CreateRunParams {
   experimentId?: string;
   userId?: string;
   runName?: string;
-  startTime?: number;
+  startTime?: Int64;
   tags: KeyValue[];
 }
 
 export interface UpdateRunParams {
   status?: RunStatus;
-  endTime?: number;
+  endTime?: Int64;
   runName?: string;
 }
 

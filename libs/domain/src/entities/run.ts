@@ -1,5 +1,11 @@
 import { KeyValue, LifecycleStage } from './common';
 
+/**
+ * An MLflow int64 (a client's timestamp or step), exact: a number while it is a safe integer, a
+ * bigint beyond 2^53 (MLflow stores and returns 2^53 + 1 as it came).
+ */
+export type Int64 = number | bigint;
+
 export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -10,8 +16,8 @@ export interface RunInfo {
   runName: string;
   userId: string;
   status: RunStatus;
-  startTime: number | null;
-  endTime: number | null;
+  startTime: Int64 | null;
+  endTime: Int64 | null;
   artifactUri: string;
   lifecycleStage: LifecycleStage;
 }
@@ -23,8 +29,8 @@ export interface RunInfo {
 export interface Metric {
   key: string;
   value: number;
-  timestamp: number;
-  step: number;
+  timestamp: Int64;
+  step: Int64;
   /** MLflow 3.x: the logged model and dataset the point belongs to. */
   modelId?: string | null;
   datasetName?: string | null;
@@ -56,7 +62,7 @@ export interface ModelInput {
 
 export interface ModelOutput {
   modelId: string;
-  step: number;
+  step: Int64;
 }
 
 export interface RunData {

@@ -71,6 +71,9 @@ export abstract class ModelRegistryStore {
 
   abstract getRegisteredModel(name: string): Promise<RegisteredModel>;
 
+  /** RESOURCE_DOES_NOT_EXIST unless the model exists; reads nothing else. */
+  abstract assertRegisteredModelExists(name: string): Promise<void>;
+
   /** Renames the model (its versions follow: they belong to the model, not to its name). */
   abstract renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
 

@@ -1,5 +1,6 @@
 import {
   DatasetInput,
+  Int64,
   KeyValue,
   Metric,
   ModelOutput,
@@ -18,14 +19,14 @@ export interface CreateRunInput {
   userId: string;
   /** Final name: the service resolves run_name / mlflow.runName / a generated name first. */
   runName: string;
-  startTime: number | null;
+  startTime: Int64 | null;
   /** Includes the mlflow.runName tag. */
   tags: KeyValue[];
 }
 
 export interface UpdateRunInput {
   status?: RunStatus;
-  endTime?: number;
+  endTime?: Int64;
   /** Also rewrites the mlflow.runName tag. */
   runName?: string;
 }
@@ -122,6 +123,11 @@ export interface MetricHistoryPage {
   timestamps: Float64Array;
   steps: Float64Array;
   values: Float64Array;
+  /**
+   * The points whose timestamp or step lies beyond 2^53, by index, exactly (`timestamps` and
+   * `steps` hold them rounded). Absent when there are none, as in every real history.
+   */
+  exactInt64?: Map<number, { timestamp: Int64; step: Int64 }>;
   /** Where the next page starts; absent on the last page. */
   next?: MetricHistoryStart;
 }

@@ -1,4 +1,4 @@
-import { readProtoInteger } from './integers';
+import { compareInt64, readProtoInteger, toInt64 } from './integers';
 
 describe(readProtoInteger.name, () => {
   it('reads integers given as numbers or decimal strings', () => {
@@ -15,14 +15,16 @@ describe(readProtoInteger.name, () => {
   });
 
   it('accepts int64 bounds exactly and refuses one past them, as numbers and as strings', () => {
-    expect(readProtoInteger('9223372036854775807', 64)).toBeDefined();
-    expect(readProtoInteger('-9223372036854775808', 64)).toBeDefined();
+    expect(readProtoInteger('9223372036854775807', 64)).toBe(9223372036854775807n);
+    expect(readProtoInteger('-9223372036854775808', 64)).toBe(-9223372036854775808n);
+    expect(readProtoInteger('9007199254740993', 64)).toBe(9007199254740993n);
+    expect(readProtoInteger('9007199254740991', 64)).toBe(9007199254740991);
     expect(readProtoInteger('9223372036854775808', 64)).toBeUndefined();
     expect(readProtoInteger('-9223372036854775809', 64)).toBeUndefined();
     expect(readProtoInteger('99999999999999999999', 64)).toBeUndefined();
     // 2^63 as a double is one past the maximum.
     expect(readProtoInteger(2 ** 63, 64)).toBeUndefined();
-    expect(readProtoInteger(-(2 ** 63), 64)).toBe(-(2 ** 63));
+    expect(readProtoInteger(-(2 ** 63), 64)).toBe(-(2n ** 63n));
     expect(readProtoInteger(1e20, 64)).toBeUndefined();
     expect(readProtoInteger(1e300, 64)).toBeUndefined();
   });
@@ -32,5 +34,15 @@ describe(readProtoInteger.name, () => {
     expect(readProtoInteger(2 ** 31, 32)).toBeUndefined();
     expect(readProtoInteger('99999999999999999999', 32)).toBeUndefined();
     expect(readProtoInteger(-(2 ** 31) - 1, 32)).toBeUndefined();
+  });
+
+  it('canonicalises driver values and compares across number and bigint', () => {
+    expect(toInt64('9007199254740993')).toBe(9007199254740993n);
+    expect(toInt64('42')).toBe(42);
+    expect(toInt64(42n)).toBe(42);
+    expect(toInt64(7)).toBe(7);
+    expect(compareInt64(9007199254740993n, 9007199254740992)).toBe(1);
+    expect(compareInt64(-5, -9223372036854775808n)).toBe(1);
+    expect(compareInt64(3, 3)).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { Int64 } from '../entities';
 import { INT64_MAX, INT64_MIN } from './limits';
 
 const INT32_MIN = -(2 ** 31);
@@ -9,7 +10,10 @@ const INT32_MAX = 2 ** 31 - 1;
  * outside the field's range, which the proto parser refuses too; checked exactly, so a value one
  * past int64's bounds never reaches a BIGINT column.
  */
-export function readProtoInteger(raw: unknown, bits: 32 | 64): number | undefined {
+export function readProtoInteger(raw: unknown, bits: 32): number | undefined;
+export function readProtoInteger(raw: unknown, bits: 64): Int64 | undefined;
+export function readProtoInteger(raw: unknown, bits: 32 | 64): Int64 | undefined;
+export function readProtoInteger(raw: unknown, bits: 32 | 64): Int64 | undefined {
   let value: number;
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw)) return undefined;
@@ -20,13 +24,31 @@ export function readProtoInteger(raw: unknown, bits: 32 | 64): number | undefine
     value = Number(text);
     if (bits === 64 && !Number.isSafeInteger(value)) {
       const exact = BigInt(text);
-      return exact < INT64_MIN || exact > INT64_MAX ? undefined : value;
+      return exact < INT64_MIN || exact > INT64_MAX ? undefined : exact;
     }
   } else {
     return undefined;
   }
   if (bits === 32) return value < INT32_MIN || value > INT32_MAX ? undefined : value;
   if (Number.isSafeInteger(value)) return value;
+  // A JSON number beyond 2^53 was rounded when the body was parsed; its digits are gone.
   const exact = BigInt(value);
-  return exact < INT64_MIN || exact > INT64_MAX ? undefined : value;
+  return exact < INT64_MIN || exact > INT64_MAX ? undefined : exact;
+}
+
+/**
+ * An int64 in its one canonical form (a number while safe, else a bigint), from a driver value:
+ * a number, a bigint, or the decimal string mysql2 gives for BIGINTs beyond 2^53. Equal values
+ * then always compare equal with `===`.
+ */
+export function toInt64(value: unknown): Int64 {
+  if (typeof value === 'number') return value;
+  const exact = typeof value === 'bigint' ? value : BigInt(String(value));
+  const asNumber = Number(exact);
+  return Number.isSafeInteger(asNumber) ? asNumber : exact;
+}
+
+/** Negative, zero or positive as `a` is less than, equal to or greater than `b`. */
+export function compareInt64(a: Int64, b: Int64): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { Metric } from '../entities';
+import { compareInt64 } from './integers';
 
 /** ±Infinity are stored and returned as ±Number.MAX_VALUE, as MLflow's SQL store does. */
 export function storableMetricValue(value: number): number {
@@ -12,12 +13,13 @@ export function storableMetricValue(value: number): number {
  * (NaN counts as the smallest value). Positive when `a` is later than `b`.
  */
 export function compareMetricRecency(a: Metric, b: Metric): number {
-  if (a.step !== b.step) return a.step - b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
+  if (a.step !== b.step) return compareInt64(a.step, b.step);
+  if (a.timestamp !== b.timestamp) return compareInt64(a.timestamp, b.timestamp);
   const av = Number.isNaN(a.value) ? -Infinity : a.value;
   const bv = Number.isNaN(b.value) ? -Infinity : b.value;
-  if (av === bv)
-    {return Number.isNaN(a.value) === Number.isNaN(b.value) ? 0 : Number.isNaN(a.value) ? -1 : 1;}
+  if (av === bv) {
+    return Number.isNaN(a.value) === Number.isNaN(b.value) ? 0 : Number.isNaN(a.value) ? -1 : 1;
+  }
   return av < bv ? -1 : 1;
 }
 

@@ -96,7 +96,9 @@ class SqliteEngine implements SqlEngine {
     const prepare = (sql: string) => {
       let statement = this.statements.get(sql);
       if (!statement) {
-        statement = this.db().prepare(sql);
+        // Integers come back exact (bigint) and are turned into numbers where that is exact too:
+        // the same shape mysql2 gives, an int64 beyond 2^53 never rounded.
+        statement = this.db().prepare(sql).safeIntegers(true);
         if (this.statements.size > 500) this.statements.clear();
         this.statements.set(sql, statement);
       }
@@ -105,7 +107,7 @@ class SqliteEngine implements SqlEngine {
     this.runner = {
       dialect: SQLITE_DIALECT,
       select: <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
-        Promise.resolve(prepare(sql).all(...toSqliteParams(params)) as T[]),
+        Promise.resolve(exactIntegers(prepare(sql).all(...toSqliteParams(params)) as T[])),
       execute: (sql: string, params: readonly SqlValue[] = []) => {
         const info = prepare(sql).run(...toSqliteParams(params));
         return Promise.resolve<ExecuteResult>({
@@ -162,6 +164,7 @@ class SqliteEngine implements SqlEngine {
 }
 
 interface SqliteStatement {
+  safeIntegers(toggle: boolean): SqliteStatement;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
@@ -169,6 +172,20 @@ interface SqliteStatement {
 interface BetterSqliteDatabase {
   exec(sql: string): void;
   prepare(sql: string): SqliteStatement;
+}
+
+/** bigint values that a number holds exactly, as numbers; the others stay bigints. */
+function exactIntegers<T extends Row>(rows: T[]): T[] {
+  for (const row of rows) {
+    for (const column in row) {
+      const value = row[column];
+      if (typeof value === 'bigint') {
+        const asNumber = Number(value);
+        if (Number.isSafeInteger(asNumber)) (row as Row)[column] = asNumber;
+      }
+    }
+  }
+  return rows;
 }
 
 function toSqliteParams(params: readonly SqlValue[]): unknown[] {

@@ -1,12 +1,11 @@
 import {
-  INT64_MAX,
-  INT64_MIN,
   LIMITS,
   MetricHistoryBulkIntervalQuery,
   MetricHistoryPage,
   MetricHistoryQuery,
   MetricHistoryStart,
   RunMetric,
+  toInt64,
 } from '@app/domain';
 
 import { Row, SqlRunner, SqlValue } from '../sql-executor';
@@ -61,13 +60,21 @@ export async function getMetricHistory(
   const timestamps = new Float64Array(count);
   const steps = new Float64Array(count);
   const values = new Float64Array(count);
+  let exactInt64: MetricHistoryPage['exactInt64'];
   for (let i = 0; i < count; i++) {
     const row = rows[i];
     timestamps[i] = num(row.t);
     steps[i] = num(row.s);
     values[i] = row.v === null ? NaN : num(row.v);
+    if (typeof row.t !== 'number' || typeof row.s !== 'number') {
+      const exact = { timestamp: toInt64(row.t), step: toInt64(row.s) };
+      if (typeof exact.timestamp === 'bigint' || typeof exact.step === 'bigint') {
+        (exactInt64 ??= new Map()).set(i, exact);
+      }
+    }
   }
   const result: MetricHistoryPage = { key: query.metricKey, timestamps, steps, values };
+  if (exactInt64) result.exactInt64 = exactInt64;
   if (hasMore) result.next = nextStart(rows, count, query.start);
   return result;
 }
@@ -78,13 +85,13 @@ export async function getMetricHistory(
  * count too: a keyset start knows them, an offset start does not (then the next page is an offset).
  */
 function nextStart(rows: Row[], count: number, start: MetricHistoryStart): MetricHistoryStart {
-  const timestamp = cursorInt(rows[count - 1].t);
-  const step = cursorInt(rows[count - 1].s);
+  const timestamp = toInt64(rows[count - 1].t);
+  const step = toInt64(rows[count - 1].s);
   let inGroup = 1;
   while (
     inGroup < count &&
-    cursorInt(rows[count - 1 - inGroup].t) === timestamp &&
-    cursorInt(rows[count - 1 - inGroup].s) === step
+    toInt64(rows[count - 1 - inGroup].t) === timestamp &&
+    toInt64(rows[count - 1 - inGroup].s) === step
   ) {
     inGroup++;
   }
@@ -96,17 +103,6 @@ function nextStart(rows: Row[], count: number, start: MetricHistoryStart): Metri
   }
   const same = start.after.timestamp === timestamp && start.after.step === step;
   return { after: { timestamp, step, skip: (same ? start.after.skip : 0) + count } };
-}
-
-/**
- * An int64 column as a cursor value: a number while it is exact, else a bigint (mysql2 hands
- * values beyond 2^53 back as decimal strings; better-sqlite3 as rounded numbers, kept in range).
- */
-function cursorInt(value: unknown): number | bigint {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'bigint') return value;
-  const big = typeof value === 'number' ? BigInt(value) : BigInt(str(value));
-  return big < INT64_MIN ? INT64_MIN : big > INT64_MAX ? INT64_MAX : big;
 }
 
 /**

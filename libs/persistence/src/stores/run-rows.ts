@@ -7,10 +7,11 @@ import {
   RUN_STATUSES,
   RunInfo,
   RunStatus,
+  toInt64,
 } from '@app/domain';
 
 import { Row, SqlRunner } from '../sql-executor';
-import { chunk, groupBy, num, numOrNull, placeholders, q, str } from './sql-helpers';
+import { chunk, groupBy, num, placeholders, q, str } from './sql-helpers';
 
 /** Columns of `runs r` every run read selects (`id` is the internal surrogate key). */
 export const RUN_COLUMNS =
@@ -33,8 +34,9 @@ export function toRunRow(row: Row): RunRow {
       status: (RUN_STATUSES as readonly string[]).includes(status)
         ? (status as RunStatus)
         : 'RUNNING',
-      startTime: numOrNull(row.start_time),
-      endTime: numOrNull(row.end_time),
+      startTime:
+        row.start_time === null || row.start_time === undefined ? null : toInt64(row.start_time),
+      endTime: row.end_time === null || row.end_time === undefined ? null : toInt64(row.end_time),
       artifactUri: str(row.artifact_uri),
       lifecycleStage: str(row.lifecycle_stage) === 'deleted' ? 'deleted' : 'active',
     },
@@ -45,8 +47,8 @@ export function toMetric(row: Row): Metric {
   return {
     key: str(row.k),
     value: num(row.is_nan) ? NaN : num(row.value),
-    timestamp: num(row.timestamp),
-    step: num(row.step),
+    timestamp: toInt64(row.timestamp),
+    step: toInt64(row.step),
   };
 }
 
@@ -108,7 +110,7 @@ export async function hydrateRuns(runner: SqlRunner, runs: RunRow[]): Promise<Ru
   const tags = groupBy(tagRows, runKey, keyValue);
   const outputs = groupBy(outputRows, runKey, (r): ModelOutput => ({
     modelId: str(r.model_id),
-    step: num(r.step),
+    step: toInt64(r.step),
   }));
   const modelInputs = groupBy(modelInputRows, runKey, (r) => ({ modelId: str(r.model_id) }));
   const inputTags = new Map<string, KeyValue[]>();

@@ -26,10 +26,6 @@ export function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-export function numOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : num(value);
-}
-
 /** Text out of a driver row: strings, numbers and Buffers (binary-collated columns on MySQL). */
 export function str(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -118,6 +118,13 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     return requireModel(this.sql, name);
   }
 
+  async assertRegisteredModelExists(name: string): Promise<void> {
+    const rows = await this.sql.select('SELECT 1 AS found FROM registered_models WHERE name = ?', [
+      name,
+    ]);
+    if (rows.length === 0) throw registeredModelNotFound(name);
+  }
+
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     try {
       return await this.sql.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  compareInt64,
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
@@ -655,8 +656,8 @@ function byKey(a: { key: string }, b: { key: string }): number {
 function byMetricRow(a: MetricRow, b: MetricRow): number {
   return (
     compareStrings(a.metric.key, b.metric.key) ||
-    a.metric.timestamp - b.metric.timestamp ||
-    a.metric.step - b.metric.step ||
+    compareInt64(a.metric.timestamp, b.metric.timestamp) ||
+    compareInt64(a.metric.step, b.metric.step) ||
     a.value - b.value ||
     a.isNan - b.isNan
   );
