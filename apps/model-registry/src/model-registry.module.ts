@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+
+import { ModelRegistryOptions } from './model-registry-options';
+import { ModelSourceResolver } from './model-versions/model-source-resolver';
 import { ModelVersionArtifactsController } from './model-versions/model-version-artifacts.controller';
 import { ModelVersionArtifactsService } from './model-versions/model-version-artifacts.service';
-import { ModelSourceResolver } from './model-versions/model-source-resolver';
 import { ModelVersionsController } from './model-versions/model-versions.controller';
 import { ModelVersionsService } from './model-versions/model-versions.service';
-import { ModelRegistryOptions } from './model-registry-options';
 import { RegisteredModelsController } from './registered-models/registered-models.controller';
 import { RegisteredModelsService } from './registered-models/registered-models.service';
 

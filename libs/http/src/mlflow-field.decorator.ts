@@ -4,7 +4,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
 
-import { API_DOCS_HINT, pythonTypeName, readProtoInteger } from '@app/domain';
+import { API_DOCS_HINT, pythonTypeName, readProtoDouble, readProtoInteger } from '@app/domain';
 
 export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'enum' | 'object';
 
@@ -150,14 +150,8 @@ function coerceScalar(raw: unknown, options: MlflowFieldOptions): unknown {
       return value;
     }
     case 'double': {
-      if (typeof raw === 'number') return raw;
-      if (raw === 'NaN') return NaN;
-      if (raw === 'Infinity') return Infinity;
-      if (raw === '-Infinity') return -Infinity;
-      if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) {
-        return Number(raw);
-      }
-      return invalid(raw);
+      const value = readProtoDouble(raw);
+      return value === undefined ? invalid(raw) : value;
     }
     case 'bool':
       if (typeof raw === 'boolean') return raw;

@@ -1,5 +1,6 @@
-import { IsRegularExpression, ServerEnv } from '@app/config';
 import { IsOptional, IsString } from 'class-validator';
+
+import { IsRegularExpression, ServerEnv } from '@app/config';
 
 /** Environment of the standalone model registry service. */
 export class ModelRegistryEnv extends ServerEnv {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   canonicalStage,
   invalidLocalSourceError,
@@ -20,6 +21,7 @@ import {
   tryParseLocation,
   validateRunId,
 } from '@app/domain';
+
 import { ModelRegistryOptions } from '../model-registry-options';
 
 export interface SourceRequest {

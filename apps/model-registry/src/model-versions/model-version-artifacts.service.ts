@@ -4,10 +4,10 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 
 import {
-  ArtifactStore,
   artifactPathOfUri,
   artifactPathScope,
   artifactPathUnder,
+  ArtifactStore,
   canonicalArtifactPath,
   MlflowError,
 } from '@app/domain';

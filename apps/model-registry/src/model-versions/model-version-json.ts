@@ -1,6 +1,7 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { MODEL_STAGES, MODEL_VERSION_STATUSES, ModelVersion } from '@app/domain';
 import { MlflowField } from '@app/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** A `{key, value}` tag in a registry request. */
 export class RegistryTagDto {

@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import { RegistryEmptyResponseDto, toModelVersionJson } from './model-version-json';
 import {
   CreateModelVersionRequestDto,

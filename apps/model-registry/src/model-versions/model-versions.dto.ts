@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { LIMITS } from '@app/domain';
 import { MlflowField } from '@app/http';
+
 import { ModelVersionJsonDto, RegistryTagDto } from './model-version-json';
 
 export class CreateModelVersionRequestDto {

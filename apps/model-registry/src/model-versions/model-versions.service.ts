@@ -2,19 +2,14 @@ import { Injectable } from '@nestjs/common';
 
 import {
   canonicalStage,
-  decodePageToken,
-  encodePageToken,
   KeyValue,
   lastValuePerKey,
   LIMITS,
   ModelRegistryStore,
   ModelVersion,
   Page,
-  parseOrderBy,
-  parseSearchFilter,
   PROMPT_TAG_KEY,
   requireModelVersionNumber,
-  scopePrompts,
   validateArchiveTarget,
   validateKey,
   validateRegisteredModelName,
@@ -22,6 +17,7 @@ import {
   validateRegistryText,
 } from '@app/domain';
 
+import { RegistrySearchParams, searchRegistryPage } from '../registry-search';
 import { ModelSourceResolver } from './model-source-resolver';
 
 export interface CreateModelVersionParams {
@@ -34,12 +30,7 @@ export interface CreateModelVersionParams {
   tags: KeyValue[];
 }
 
-export interface SearchModelVersionsParams {
-  filter?: string;
-  maxResults?: number;
-  orderBy?: string[];
-  pageToken?: string;
-}
+export type SearchModelVersionsParams = RegistrySearchParams;
 
 /** Model versions: MLflow's rules on top of the ModelRegistryStore port. */
 @Injectable()
@@ -119,22 +110,13 @@ export class ModelVersionsService {
     return modelVersion.storageLocation || modelVersion.source;
   }
 
-  /** Prompts are left out unless the filter asks for them (MLflow ≥2.21, see scopePrompts). */
-  async search(params: SearchModelVersionsParams): Promise<Page<ModelVersion>> {
-    const maxResults = params.maxResults ?? LIMITS.searchModelVersionsDefaultMaxResults;
-    const { filter, includePrompts } = scopePrompts(
-      parseSearchFilter(params.filter, 'model-versions'),
+  search(params: SearchModelVersionsParams): Promise<Page<ModelVersion>> {
+    return searchRegistryPage(
+      'model-versions',
+      params,
+      LIMITS.searchModelVersionsDefaultMaxResults,
+      (query) => this.store.searchModelVersions(query),
     );
-    const orderBy = parseOrderBy(params.orderBy, 'model-versions');
-    const offset = decodePageToken(params.pageToken);
-    const { items, hasMore } = await this.store.searchModelVersions({
-      filter,
-      orderBy,
-      maxResults,
-      offset,
-      includePrompts,
-    });
-    return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
   }
 
   async setTag(name: string, version: string, tag: KeyValue): Promise<void> {

@@ -1,6 +1,7 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { LIMITS, MODEL_STAGES, RegisteredModel } from '@app/domain';
 import { MlflowField } from '@app/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import {
   ModelVersionJsonDto,

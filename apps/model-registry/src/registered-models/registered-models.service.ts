@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   aliasNotFound,
   canonicalStage,
-  decodePageToken,
-  encodePageToken,
   isLatestAlias,
   KeyValue,
   lastValuePerKey,
@@ -11,11 +10,8 @@ import {
   ModelRegistryStore,
   ModelVersion,
   Page,
-  parseOrderBy,
-  parseSearchFilter,
   RegisteredModel,
   requireModelVersionNumber,
-  scopePrompts,
   validateAliasName,
   validateAliasNotReserved,
   validateKey,
@@ -24,12 +20,9 @@ import {
   validateRegistryText,
 } from '@app/domain';
 
-export interface SearchRegisteredModelsParams {
-  filter?: string;
-  maxResults?: number;
-  orderBy?: string[];
-  pageToken?: string;
-}
+import { RegistrySearchParams, searchRegistryPage } from '../registry-search';
+
+export type SearchRegisteredModelsParams = RegistrySearchParams;
 
 /** Registered models and their aliases: MLflow's rules on top of the ModelRegistryStore port. */
 @Injectable()
@@ -72,22 +65,13 @@ export class RegisteredModelsService {
     return this.store.deleteRegisteredModel(name);
   }
 
-  /** Prompts are left out unless the filter asks for them (MLflow ≥2.21, see scopePrompts). */
-  async search(params: SearchRegisteredModelsParams): Promise<Page<RegisteredModel>> {
-    const maxResults = params.maxResults ?? LIMITS.searchRegisteredModelsDefaultMaxResults;
-    const { filter, includePrompts } = scopePrompts(
-      parseSearchFilter(params.filter, 'registered-models'),
+  search(params: SearchRegisteredModelsParams): Promise<Page<RegisteredModel>> {
+    return searchRegistryPage(
+      'registered-models',
+      params,
+      LIMITS.searchRegisteredModelsDefaultMaxResults,
+      (query) => this.store.searchRegisteredModels(query),
     );
-    const orderBy = parseOrderBy(params.orderBy, 'registered-models');
-    const offset = decodePageToken(params.pageToken);
-    const { items, hasMore } = await this.store.searchRegisteredModels({
-      filter,
-      orderBy,
-      maxResults,
-      offset,
-      includePrompts,
-    });
-    return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
   }
 
   /** No stages (or an empty list) means all four. */

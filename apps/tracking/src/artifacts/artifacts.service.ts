@@ -4,18 +4,16 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 
 import {
-  ArtifactStore,
   artifactPathOfUri,
   artifactPathUnder,
+  ArtifactStore,
   canonicalArtifactPath,
   FileInfo,
+  LIMITS,
   LoggedModelStore,
   MlflowError,
   RunStore,
 } from '@app/domain';
-
-/** MLflow's cap on the UI upload route (`upload_artifact_handler`). */
-export const MAX_UI_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface RunArtifactListing {
   rootUri: string;
@@ -130,8 +128,8 @@ export class ArtifactsService {
     if (!path) throw MlflowError.invalidParameterValue('Request must specify path.');
     const relative = canonicalArtifactPath(path);
     if (relative === '') throw MlflowError.invalidParameterValue('Invalid path');
-    if (contentLength !== undefined && contentLength > MAX_UI_UPLOAD_BYTES) throw tooLarge();
-    const data = await readAtMost(body, MAX_UI_UPLOAD_BYTES);
+    if (contentLength !== undefined && contentLength > LIMITS.uiUploadMaxBytes) throw tooLarge();
+    const data = await readAtMost(body, LIMITS.uiUploadMaxBytes);
     if (data.length === 0) throw MlflowError.invalidParameterValue('Request must specify data.');
     const run = await this.runs.getRunInfo(runId);
     await this.store.write(

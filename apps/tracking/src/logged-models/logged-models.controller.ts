@@ -1,7 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
 import { KeyValue } from '@app/domain';
 import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import {
   CreateLoggedModelRequestDto,

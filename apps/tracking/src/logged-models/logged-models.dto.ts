@@ -1,6 +1,7 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { LOGGED_MODEL_STATUSES, LoggedModel, LoggedModelStatus, RunMetric } from '@app/domain';
 import { MlflowField } from '@app/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { TagJsonDto } from '../experiments/experiments.dto';
 import { MetricJsonDto, toMetricJson } from '../runs/run-json';

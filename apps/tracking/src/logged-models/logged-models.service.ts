@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import { Injectable } from '@nestjs/common';
+
 import {
   decodePageToken,
   fitValue,
@@ -16,9 +18,9 @@ import {
   MlflowError,
   Page,
   parseSearchFilter,
+  pythonRepr,
   validateKey,
 } from '@app/domain';
-import { Injectable } from '@nestjs/common';
 
 import { TrackingOptions } from '../tracking-options';
 
@@ -202,7 +204,7 @@ export class LoggedModelsService {
 function validateName(name: string): string {
   if (BAD_NAME_CHARACTERS.some((c) => name.includes(c))) {
     throw MlflowError.invalidParameterValue(
-      `Invalid model name (${pyRepr(name)}) provided. Model name must be a non-empty string and cannot contain the following characters: (${BAD_NAME_CHARACTERS.map(pyRepr).join(', ')})`,
+      `Invalid model name (${pythonRepr(name)}) provided. Model name must be a non-empty string and cannot contain the following characters: (${BAD_NAME_CHARACTERS.map(pythonRepr).join(', ')})`,
     );
   }
   if (name.length > LIMITS.maxLoggedModelNameLength) {
@@ -288,10 +290,4 @@ function decodeSearchToken(token: string | undefined, searchId: string): number 
     );
   }
   return offset;
-}
-
-/** Python's repr of a str, as MLflow's messages print it. */
-function pyRepr(value: string): string {
-  if (value.includes("'") && !value.includes('"')) return `"${value.replace(/\\/g, '\\\\')}"`;
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,6 +1,8 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_AJAX_ONLY_PREFIX, MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import { toRunJson } from './run-json';
 import {
   SearchDatasetsRequestDto,

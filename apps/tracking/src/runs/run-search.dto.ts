@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { DatasetSummary, LIMITS, VIEW_TYPES, ViewType } from '@app/domain';
 import { MlflowField } from '@app/http';
+
 import { RunJsonDto } from './run-json';
 
 export class SearchRunsRequestDto {

@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import { toRunInfoJson, toRunJson } from './run-json';
 import {
@@ -18,10 +20,10 @@ import {
   LogModelRequestDto,
   LogOutputsRequestDto,
   LogParamRequestDto,
-  RunIdRequestDto,
-  SetTagRequestDto,
   readLogBatchRequest,
   readLogMetricRequest,
+  RunIdRequestDto,
+  SetTagRequestDto,
   toCreatedRunJson,
   UpdateRunRequestDto,
   UpdateRunResponseDto,

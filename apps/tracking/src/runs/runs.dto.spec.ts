@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+
 import { MlflowError } from '@app/domain';
 import { MlflowValidationPipe } from '@app/http';
+
 import { fromMetricDto, LogMetricRequestDto, readLogMetricRequest } from './runs.dto';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';

@@ -1,7 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 
 import {
   DatasetInput,
+  fieldPath,
   Int64,
   invalidParameterTypeError,
   KeyValue,
@@ -9,6 +10,7 @@ import {
   Metric,
   missingParameterError,
   ModelOutput,
+  readProtoDouble,
   readProtoInteger,
   Run,
   RUN_STATUSES,
@@ -140,36 +142,14 @@ export class RunIdRequestDto {
   run_id!: string;
 }
 
-export class LogMetricRequestDto {
+/** The run a single-value write goes to, as `run_id` or its legacy name `run_uuid`. */
+class RunIdOrUuidDto {
   @MlflowField({ type: 'string', required: true, aliases: ['run_uuid'], example: RUN_ID_EXAMPLE })
   run_id!: string;
-
-  @MlflowField({ type: 'string', required: true, example: 'loss' })
-  key!: string;
-
-  @MlflowField({
-    type: 'double',
-    required: true,
-    description: 'A number, or "NaN", "Infinity", "-Infinity"',
-    example: 0.25,
-  })
-  value!: number;
-
-  @MlflowField({ type: 'int64', exact: true, required: true, example: 1732600000000 })
-  timestamp!: Int64;
-
-  @MlflowField({ type: 'int64', exact: true, description: 'Default 0', example: 1 })
-  step?: Int64;
-
-  @MlflowField({ type: 'string', description: 'MLflow 3.x: logged model the point belongs to' })
-  model_id?: string;
-
-  @MlflowField({ type: 'string', description: 'MLflow 3.x: dataset name' })
-  dataset_name?: string;
-
-  @MlflowField({ type: 'string', description: 'MLflow 3.x: dataset digest' })
-  dataset_digest?: string;
 }
+
+/** A metric point and its run: run_id first, so its check comes first, as MLflow's does. */
+export class LogMetricRequestDto extends IntersectionType(RunIdOrUuidDto, MetricDto) {}
 
 export class LogParamRequestDto {
   @MlflowField({ type: 'string', required: true, aliases: ['run_uuid'], example: RUN_ID_EXAMPLE })
@@ -435,11 +415,6 @@ function toMetric(item: Record<string, unknown>, path: string): Metric {
   });
 }
 
-/** A field's name in messages: `metrics[3].key` in a batch, `key` at the top of a request. */
-function fieldPath(path: string, field: string): string {
-  return path ? `${path}.${field}` : field;
-}
-
 const UNSET = Symbol('unset');
 
 /**
@@ -470,14 +445,9 @@ function readString(
 function readDouble(item: Record<string, unknown>, field: string, path: string): number {
   const raw = readRaw(item, field);
   if (raw === UNSET) throw missingParameterError(fieldPath(path, field));
-  if (typeof raw === 'number') return raw;
-  if (raw === 'NaN') return NaN;
-  if (raw === 'Infinity') return Infinity;
-  if (raw === '-Infinity') return -Infinity;
-  if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) {
-    return Number(raw);
-  }
-  throw invalidParameterTypeError(fieldPath(path, field), raw);
+  const value = readProtoDouble(raw);
+  if (value === undefined) throw invalidParameterTypeError(fieldPath(path, field), raw);
+  return value;
 }
 
 function readInt64(

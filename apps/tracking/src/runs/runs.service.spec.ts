@@ -14,6 +14,7 @@ import {
   RunStore,
   UpdateRunInput,
 } from '@app/domain';
+
 import { RunsService } from './runs.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import {
   DatasetInput,
+  fieldPath,
   fitValue,
   generateRunName,
   Int64,
@@ -228,10 +229,6 @@ export class RunsService {
     if (tag.key === RUN_NAME_TAG) checkRunName(value);
     return { key: tag.key, value };
   }
-}
-
-function fieldPath(path: string, field: string): string {
-  return path ? `${path}.${field}` : field;
 }
 
 function checkRunName(name: string): void {

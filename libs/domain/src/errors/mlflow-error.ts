@@ -59,6 +59,11 @@ export class MlflowError extends Error {
   }
 }
 
+/** A field's name in messages: `metrics[3].key` inside a batch, `key` at the top of a request. */
+export function fieldPath(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
 /** MLflow's wording for request-validation failures (`mlflow/server/handlers.py`). */
 export const API_DOCS_HINT = 'See the API docs for more information about request parameters.';
 

@@ -1,5 +1,5 @@
-export * from './experiment-store';
-export * from './run-store';
 export * from './artifact-store';
+export * from './experiment-store';
 export * from './logged-model-store';
 export * from './model-registry-store';
+export * from './run-store';

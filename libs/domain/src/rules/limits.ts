@@ -34,6 +34,7 @@ export const LIMITS = {
   metricHistoryBulkMaxResults: 25_000,
   metricHistoryBulkIntervalMaxResults: 2500,
   searchDatasetsMaxExperimentIds: 20,
+  /** MLflow's cap on the UI upload route (`upload_artifact_handler`). */
   uiUploadMaxBytes: 10 * 1024 * 1024,
 } as const;
 

@@ -1,5 +1,5 @@
 import { Metric } from '../entities';
-import { compareInt64 } from './integers';
+import { compareInt64 } from './proto-scalars';
 
 /** ±Infinity are stored and returned as ±Number.MAX_VALUE, as MLflow's SQL store does. */
 export function storableMetricValue(value: number): number {

@@ -1,6 +1,7 @@
-import { MlflowError } from '../errors';
 import { KeyValue } from '../entities';
+import { MlflowError } from '../errors';
 import { LIMITS } from './limits';
+import { pythonRepr } from './python-repr';
 
 // Python's `\w` is Unicode-aware; MLflow (non-Windows) also allows ':'.
 const KEY_PATTERN = /^[/\p{L}\p{N}_.\- :]*$/u;
@@ -72,18 +73,6 @@ function posixNormpath(path: string): string {
     }
   }
   return '/'.repeat(leadingSlashes) + parts.join('/') || '.';
-}
-
-/** Python's `repr()` of a str, as MLflow messages print it (`'lr'`, `"it's"`). */
-export function pythonRepr(value: string): string {
-  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-  const body = value
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(quote === "'" ? /'/g : /"/g, `\\${quote}`);
-  return `${quote}${body}${quote}`;
 }
 
 export function lengthError(label: string, length: number, limit: number): MlflowError {

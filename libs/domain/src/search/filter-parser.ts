@@ -5,6 +5,7 @@
  * (`mlflow/utils/search_utils.py`) where the real server's answers are known.
  */
 import { MlflowError } from '../errors';
+import { pythonList, pythonSet, pythonTuple } from '../rules/python-repr';
 import {
   ATTRIBUTE_TAG_PREFIXES,
   ENTITY_DISPLAY_NAME,
@@ -15,9 +16,6 @@ import {
   MAX_FILTER_LENGTH,
   MAX_IN_LIST_VALUES,
   NUMERIC_COMPARATORS,
-  pyList,
-  pySet,
-  pyTuple,
   RESERVED_WORDS,
   resolveIdentifier,
   RUN_ENTITY_NAMES,
@@ -64,7 +62,7 @@ const str = (key: string, list = false): FilterAttributeSpec => ({ key, kind: 's
 const num = (key: string): FilterAttributeSpec => ({ key, kind: 'numeric' });
 
 const registryEntityMessage = (entity: string) =>
-  `Invalid entity type '${entity}'. Valid entity types are ${pyTuple(Object.keys(ATTRIBUTE_TAG_PREFIXES))}`;
+  `Invalid entity type '${entity}'. Valid entity types are ${pythonTuple(Object.keys(ATTRIBUTE_TAG_PREFIXES))}`;
 
 const RUN_ATTRIBUTES: Record<string, FilterAttributeSpec> = {
   run_id: str('run_id', true),
@@ -106,7 +104,7 @@ const FILTER_GRAMMARS: Readonly<Record<SearchTarget, FilterGrammar>> = {
   runs: {
     prefixes: RUN_ENTITY_PREFIXES,
     invalidEntityMessage: (e) =>
-      `Invalid entity type '${e}'. Valid values are ${pyList(RUN_ENTITY_NAMES)}`,
+      `Invalid entity type '${e}'. Valid values are ${pythonList(RUN_ENTITY_NAMES)}`,
     attributes: RUN_ATTRIBUTES,
     attributeKeysForMessage: Object.keys(RUN_ATTRIBUTES),
     attributeListComparators: LIST_COMPARATORS,
@@ -118,7 +116,7 @@ const FILTER_GRAMMARS: Readonly<Record<SearchTarget, FilterGrammar>> = {
   'logged-models': {
     prefixes: LOGGED_MODEL_PREFIXES,
     invalidEntityMessage: (e) =>
-      `Invalid entity type '${e}'. Valid values are ${pyList(RUN_ENTITY_NAMES.filter((n) => n !== 'dataset'))}`,
+      `Invalid entity type '${e}'. Valid values are ${pythonList(RUN_ENTITY_NAMES.filter((n) => n !== 'dataset'))}`,
     attributes: LOGGED_MODEL_ATTRIBUTES,
     attributeKeysForMessage: Object.keys(LOGGED_MODEL_ATTRIBUTES),
     attributeListComparators: LIST_COMPARATORS,
@@ -406,7 +404,7 @@ function rulesFor(type: SearchEntityType, key: string, grammar: FilterGrammar): 
     case 'dataset': {
       if (!DATASET_KEYS.includes(key)) {
         throw invalid(
-          `Invalid dataset key '${key}' specified. Valid keys are '${pySet(DATASET_KEYS)}'`,
+          `Invalid dataset key '${key}' specified. Valid keys are '${pythonSet(DATASET_KEYS)}'`,
         );
       }
       const expected = (raw: string) =>
@@ -427,7 +425,7 @@ function rulesFor(type: SearchEntityType, key: string, grammar: FilterGrammar): 
         : undefined;
       if (!spec) {
         throw invalid(
-          `Invalid attribute key '${key}' specified. Valid keys are '${pySet(grammar.attributeKeysForMessage)}'`,
+          `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(grammar.attributeKeysForMessage)}'`,
         );
       }
       if (spec.kind === 'numeric') {
@@ -476,7 +474,7 @@ function toClause(comparison: RawComparison, grammar: FilterGrammar): FilterClau
     : comparison.comparator;
   if (!(rules.comparators as readonly string[]).includes(comparator)) {
     throw invalid(
-      `Invalid comparator '${comparator}' not one of '${pySet(rules.comparators)}${rules.closeComparatorQuote ? "'" : ''}`,
+      `Invalid comparator '${comparator}' not one of '${pythonSet(rules.comparators)}${rules.closeComparatorQuote ? "'" : ''}`,
     );
   }
   const isListComparator = comparator === 'IN' || comparator === 'NOT IN';

@@ -1,6 +1,6 @@
 import { MlflowError } from '../errors';
 import { loggedModelOrderBy, parseOrderBy } from './order-by-parser';
-import { MAX_ORDER_BY_CLAUSES, MAX_ORDER_BY_CLAUSE_LENGTH } from './search-syntax';
+import { MAX_ORDER_BY_CLAUSE_LENGTH, MAX_ORDER_BY_CLAUSES } from './search-syntax';
 import { OrderByClause, SearchEntityType } from './search-types';
 
 function invalidMessage(fn: () => unknown): string {

@@ -3,17 +3,15 @@
  * search target and completed with MLflow's default order and tiebreaks, so the SQL layer applies
  * the returned clauses in order and nothing else.
  */
+import { pythonList, pythonSet, pythonTuple } from '../rules/python-repr';
 import {
   ATTRIBUTE_TAG_PREFIXES,
-  MAX_ORDER_BY_CLAUSES,
+  invalid,
   MAX_ORDER_BY_CLAUSE_LENGTH,
+  MAX_ORDER_BY_CLAUSES,
+  resolveIdentifier,
   RUN_ENTITY_NAMES,
   RUN_ENTITY_PREFIXES,
-  invalid,
-  pyList,
-  pySet,
-  pyTuple,
-  resolveIdentifier,
   tokenize,
 } from './search-syntax';
 import { OrderByClause, SearchEntityType, SearchTarget } from './search-types';
@@ -45,10 +43,10 @@ const attr = (key: string, ascending: boolean): OrderByClause => ({
 });
 
 const attributeKeyMessage = (keys: readonly string[]) => (key: string) =>
-  `Invalid attribute key '${key}' specified. Valid keys are '${pySet(keys)}'`;
+  `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(keys)}'`;
 
 const registryEntityMessage = (entity: string) =>
-  `Invalid entity type '${entity}'. Valid entity types are ${pyTuple(Object.keys(ATTRIBUTE_TAG_PREFIXES))}`;
+  `Invalid entity type '${entity}'. Valid entity types are ${pythonTuple(Object.keys(ATTRIBUTE_TAG_PREFIXES))}`;
 
 const RUN_ORDER_ATTRIBUTES: Record<string, string> = {
   run_id: 'run_id',
@@ -99,7 +97,7 @@ const ORDER_GRAMMARS: Readonly<Record<SearchTarget, OrderGrammar>> = {
   runs: {
     prefixes: RUN_ENTITY_PREFIXES,
     invalidEntityMessage: (e) =>
-      `Invalid entity type '${e}'. Valid values are ${pyList(RUN_ENTITY_NAMES)}`,
+      `Invalid entity type '${e}'. Valid values are ${pythonList(RUN_ENTITY_NAMES)}`,
     keyedEntities: ['metric', 'param', 'tag'],
     attributes: RUN_ORDER_ATTRIBUTES,
     invalidAttributeMessage: attributeKeyMessage(Object.keys(RUN_ORDER_ATTRIBUTES)),
@@ -127,7 +125,7 @@ const ORDER_GRAMMARS: Readonly<Record<SearchTarget, OrderGrammar>> = {
     },
     // The set the real server printed (registry.json): it names only the recommended keys.
     invalidAttributeMessage: (key) =>
-      `Invalid order by key '${key}' specified. Valid keys are '${pySet(['timestamp', 'name'])}'`,
+      `Invalid order by key '${key}' specified. Valid keys are '${pythonSet(['timestamp', 'name'])}'`,
     defaults: [],
     tiebreaks: [attr('name', true)],
   },
@@ -143,7 +141,7 @@ const ORDER_GRAMMARS: Readonly<Record<SearchTarget, OrderGrammar>> = {
   'logged-models': {
     prefixes: LOGGED_MODEL_PREFIXES,
     invalidEntityMessage: (e) =>
-      `Invalid entity type '${e}'. Valid values are ${pyList(RUN_ENTITY_NAMES.filter((n) => n !== 'dataset'))}`,
+      `Invalid entity type '${e}'. Valid values are ${pythonList(RUN_ENTITY_NAMES.filter((n) => n !== 'dataset'))}`,
     keyedEntities: ['metric'],
     attributes: LOGGED_MODEL_ORDER_ATTRIBUTES,
     invalidAttributeMessage: attributeKeyMessage(Object.keys(LOGGED_MODEL_ORDER_ATTRIBUTES)),
@@ -167,7 +165,7 @@ export function parseOrderBy(orderBy: string[] | undefined, target: SearchTarget
     );
   }
   const clauses = entries.map((entry) => parseOrderByEntry(entry, grammar));
-  rejectDuplicates(clauses, () => pyList(entries.map(String)));
+  rejectDuplicates(clauses, () => pythonList(entries.map(String)));
   return complete(clauses.length > 0 ? clauses : [...grammar.defaults], grammar.tiebreaks);
 }
 
@@ -272,11 +270,11 @@ export function loggedModelOrderBy(fields: LoggedModelOrderByField[] | undefined
     if (!Object.prototype.hasOwnProperty.call(LOGGED_MODEL_ORDER_ATTRIBUTES, name)) {
       throw invalid(
         `Invalid order_by field name '${name}'. Valid fields are ` +
-          `${pyList(Object.keys(LOGGED_MODEL_ORDER_ATTRIBUTES))} and 'metrics.<key>'.`,
+          `${pythonList(Object.keys(LOGGED_MODEL_ORDER_ATTRIBUTES))} and 'metrics.<key>'.`,
       );
     }
     return { type: 'attribute', key: LOGGED_MODEL_ORDER_ATTRIBUTES[name], ascending: isAscending };
   });
-  rejectDuplicates(clauses, () => pyList(entries.map((f) => String(f?.field_name))));
+  rejectDuplicates(clauses, () => pythonList(entries.map((f) => String(f?.field_name))));
   return complete(clauses, LOGGED_MODEL_TIEBREAKS);
 }

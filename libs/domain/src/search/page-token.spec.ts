@@ -1,5 +1,5 @@
 import { MlflowError } from '../errors';
-import { MAX_PAGE_TOKEN_LENGTH, decodePageToken, encodePageToken } from './page-token';
+import { decodePageToken, encodePageToken, MAX_PAGE_TOKEN_LENGTH } from './page-token';
 
 function thrown(fn: () => unknown): MlflowError {
   let caught: unknown;

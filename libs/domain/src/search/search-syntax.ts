@@ -155,27 +155,6 @@ export function splitIdentifier(raw: string): { entity: string | undefined; key:
   return { entity: undefined, key: raw };
 }
 
-/** Python's `repr` of a str, as MLflow messages print them. */
-export function pyStr(value: string): string {
-  if (value.includes("'") && !value.includes('"')) return `"${value.replace(/\\/g, '\\\\')}"`;
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** Python's repr of a set of strings, `{'a', 'b'}`, in the given order. */
-export function pySet(values: readonly string[]): string {
-  return `{${values.map(pyStr).join(', ')}}`;
-}
-
-/** Python's repr of a list of strings, `['a', 'b']`. */
-export function pyList(values: readonly string[]): string {
-  return `[${values.map(pyStr).join(', ')}]`;
-}
-
-/** Python's repr of a tuple of strings, `('a', 'b')`. */
-export function pyTuple(values: readonly string[]): string {
-  return `(${values.map(pyStr).join(', ')})`;
-}
-
 /** Entity prefixes of the run grammar (`mlflow/utils/search_utils.py` `SearchUtils`). */
 export const RUN_ENTITY_PREFIXES: Readonly<Record<string, SearchEntityType>> = {
   metric: 'metric',

@@ -11,6 +11,7 @@ import {
   LoggedModelStatus,
   LoggedModelStore,
   MlflowError,
+  pythonRepr,
   RunMetric,
   SearchLoggedModelsQuery,
 } from '@app/domain';
@@ -163,7 +164,7 @@ export class SqlLoggedModelStore extends LoggedModelStore {
       );
       if (affectedRows === 0) {
         throw MlflowError.resourceDoesNotExist(
-          `No tag with key ${pyRepr(key)} found for model with ID ${pyRepr(modelId)}.`,
+          `No tag with key ${pythonRepr(key)} found for model with ID ${pythonRepr(modelId)}.`,
         );
       }
       await touch(tx, modelId);
@@ -435,12 +436,6 @@ function keyValue(row: Row): KeyValue {
 
 function notFound(modelId: string): MlflowError {
   return MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
-}
-
-/** Python's repr of a str, as MLflow's `{key!r}` messages print it. */
-function pyRepr(value: string): string {
-  if (value.includes("'") && !value.includes('"')) return `"${value.replace(/\\/g, '\\\\')}"`;
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function modelKey(row: Row): string {

@@ -1,4 +1,4 @@
-import { compareInt64, readProtoInteger, toInt64 } from './integers';
+import { compareInt64, readProtoInteger, toInt64 } from './proto-scalars';
 
 describe(readProtoInteger.name, () => {
   it('reads integers given as numbers or decimal strings', () => {

@@ -52,3 +52,18 @@ export function toInt64(value: unknown): Int64 {
 export function compareInt64(a: Int64, b: Int64): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The double a JSON value stands for in one of MLflow's proto double fields: a number, a numeric
+ * string, or one of the three names proto3 JSON gives non-finite values. Undefined otherwise.
+ */
+export function readProtoDouble(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (raw === 'NaN') return NaN;
+  if (raw === 'Infinity') return Infinity;
+  if (raw === '-Infinity') return -Infinity;
+  if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) {
+    return Number(raw);
+  }
+  return undefined;
+}
