@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
-import { bootstrapMlflowService } from '@app/http';
+import { runMlflowService } from '@app/http';
 
 import { MODEL_REGISTRY_SERVICE } from './model-registry-app.module';
 
-void bootstrapMlflowService(MODEL_REGISTRY_SERVICE);
+void runMlflowService(MODEL_REGISTRY_SERVICE);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
-import { bootstrapMlflowService } from '@app/http';
+import { runMlflowService } from '@app/http';
 
 import { SUITE_SERVICE } from './suite.module';
 
-void bootstrapMlflowService(SUITE_SERVICE);
+void runMlflowService(SUITE_SERVICE);

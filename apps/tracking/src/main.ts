@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
-import { bootstrapMlflowService } from '@app/http';
+import { runMlflowService } from '@app/http';
 
 import { TRACKING_SERVICE } from './tracking-app.module';
 
-void bootstrapMlflowService(TRACKING_SERVICE);
+void runMlflowService(TRACKING_SERVICE);

@@ -1,6 +1,14 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
+/** A bad environment: its message names every bad variable and is all an operator needs. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
 /**
  * Validates the environment once at boot against a config class (class-validator decorators),
  * failing with one message that lists every bad variable. Only apps' `config/` folders and the
@@ -13,10 +21,13 @@ export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessE
   });
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    // One reason per variable: the first check as written (class-validator lists them in reverse),
+    // never the value, which may be a secret.
+    const lines = errors.map((e) => {
+      const reason = Object.values(e.constraints ?? {}).at(-1) ?? 'is invalid';
+      return `  - ${reason.startsWith(e.property) ? reason : `${e.property} ${reason}`}`;
+    });
+    throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return instance;
 }

@@ -5,7 +5,9 @@ const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
 /** Variables every service reads; each app's `config/env.ts` extends this with its own. */
 export class ServerEnv {
+  /** An empty HOST would listen on every interface: say 0.0.0.0 (or ::) to mean that. */
   @IsString()
+  @IsNotEmpty({ message: 'HOST must not be empty (use 0.0.0.0 to listen on every interface)' })
   HOST = '127.0.0.1';
 
   @Type(() => Number)

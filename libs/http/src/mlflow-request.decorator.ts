@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext, RequestMethod } from '@nestjs/c
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+
 import { readMlflowRequest } from './request-normalizer';
 
 type Dto = new (...args: never[]) => unknown;
@@ -25,7 +26,9 @@ export const MlflowRequest = createParamDecorator(
   [
     (target: object, key: string | symbol | undefined, index: number) => {
       if (key === undefined) return;
-      const dto = (Reflect.getMetadata('design:paramtypes', target, key) as Dto[] | undefined)?.[index];
+      const dto = (Reflect.getMetadata('design:paramtypes', target, key) as Dto[] | undefined)?.[
+        index
+      ];
       const descriptor = Object.getOwnPropertyDescriptor(target, key);
       if (!dto || !descriptor) return;
       // Parameter decorators run before the route decorator (@Get/@Post) of the same method, so the
@@ -35,25 +38,35 @@ export const MlflowRequest = createParamDecorator(
   ],
 );
 
-function documentRequest(target: object, key: string | symbol, descriptor: PropertyDescriptor, dto: Dto): void {
-  const method = Reflect.getMetadata(METHOD_METADATA, descriptor.value as object) as RequestMethod | undefined;
+function documentRequest(
+  target: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor,
+  dto: Dto,
+): void {
+  const method = Reflect.getMetadata(METHOD_METADATA, descriptor.value as object) as
+    RequestMethod | undefined;
   if (method !== RequestMethod.GET) {
     ApiBody({ type: dto })(target, key, descriptor);
     return;
   }
-  const names = (Reflect.getMetadata('swagger/apiModelPropertiesArray', dto.prototype as object) ?? []) as string[];
+  const names = (Reflect.getMetadata('swagger/apiModelPropertiesArray', dto.prototype as object) ??
+    []) as string[];
   for (const name of names.map((n) => n.replace(/^:/, ''))) {
-    const property = (Reflect.getMetadata('swagger/apiModelProperties', dto.prototype as object, name) ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const property = (Reflect.getMetadata(
+      'swagger/apiModelProperties',
+      dto.prototype as object,
+      name,
+    ) ?? {}) as Record<string, unknown>;
     ApiQuery({
       name,
       required: property.required === true,
       description: property.description as string | undefined,
       example: property.example,
       isArray: property.isArray === true,
-      ...(property.enum ? { enum: property.enum as string[] } : { type: (property.type as never) ?? String }),
+      ...(property.enum
+        ? { enum: property.enum as string[] }
+        : { type: (property.type as never) ?? String }),
     })(target, key, descriptor);
   }
 }

@@ -1,7 +1,8 @@
-import { loadEnv, ServerEnv } from '@app/config';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { ConfigurationError, loadEnv, ServerEnv } from '@app/config';
 
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
@@ -51,6 +52,31 @@ export async function bootstrapMlflowService<E extends ServerEnv>(
   await app.listen(config.PORT, config.HOST);
   logger.announce(startupLine(config), service.name);
   return app;
+}
+
+/**
+ * A deployable's main: boots the service, and on failure prints why and exits 1. A bad
+ * environment is one message naming each bad variable, with no stack trace; anything else is
+ * logged with its stack.
+ */
+export function runMlflowService<E extends ServerEnv>(
+  service: MlflowService<E>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  return bootstrapMlflowService(service, env).then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof ConfigurationError) {
+        process.stderr.write(`[${service.name}] ${error.message}\n`);
+      } else {
+        serviceLogger().error(
+          error instanceof Error ? (error.stack ?? error.message) : String(error),
+          service.name,
+        );
+      }
+      process.exitCode = 1;
+    },
+  );
 }
 
 function rootModule<E extends ServerEnv>(service: MlflowService<E>, config: E): DynamicModule {

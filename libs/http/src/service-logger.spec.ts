@@ -1,7 +1,8 @@
-import { loadEnv, ServerEnv } from '@app/config';
 import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+import { loadEnv, ServerEnv } from '@app/config';
 
 import { ServiceLogger, serviceLogger, startupLine } from './service-logger';
 
@@ -105,7 +106,7 @@ describe(startupLine.name, () => {
     });
     const line = startupLine(config);
     expect(line).toBe(
-      'Listening on http://0.0.0.0:5001 (Swagger UI at /docs); ' +
+      'version 0.1.0, listening on http://0.0.0.0:5001 (Swagger UI at /docs); ' +
         'backend store mysql+pymysql://***@db:3306/mlflow; artifacts sftp://***@files:22/artifacts',
     );
     expect(line).not.toMatch(/p@ss|w0rd|Sup3rSecret|root|flops/);
@@ -113,7 +114,7 @@ describe(startupLine.name, () => {
 
   it('brackets an IPv6 listen address', () => {
     expect(startupLine(loadEnv(ServerEnv, { HOST: '::', PORT: '5000' }))).toMatch(
-      /^Listening on http:\/\/\[::\]:5000 /,
+      /^version 0\.1\.0, listening on http:\/\/\[::\]:5000 /,
     );
   });
 });

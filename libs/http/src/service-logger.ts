@@ -1,6 +1,9 @@
+import { ConsoleLogger } from '@nestjs/common';
+
 import { ServerEnv } from '@app/config';
 import { redactUri } from '@app/domain';
-import { ConsoleLogger } from '@nestjs/common';
+
+import { SUITE_VERSION } from './swagger';
 
 /**
  * The logger of every service: warnings and errors, and {@link announce} for the one startup line.
@@ -30,7 +33,7 @@ export function serviceLogger(): ServiceLogger {
 export function startupLine(config: ServerEnv): string {
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return (
-    `Listening on http://${host}:${config.PORT} (Swagger UI at /docs); ` +
+    `version ${SUITE_VERSION}, listening on http://${host}:${config.PORT} (Swagger UI at /docs); ` +
     `backend store ${redactUri(config.BACKEND_STORE_URI)}; ` +
     `artifacts ${redactUri(config.ARTIFACTS_DESTINATION)}`
   );

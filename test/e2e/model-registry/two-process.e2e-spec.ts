@@ -128,7 +128,7 @@ describe('tracking and model registry as two processes over one MariaDB', () => 
       const lines = service.output.join('').trimEnd().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
-        /\] Listening on http:\/\/127\.0\.0\.1:\d+ \(Swagger UI at \/docs\); backend store mysql:\/\/\*\*\*@\S+; artifacts \S+$/,
+        /\] version \d+\.\d+\.\d+, listening on http:\/\/127\.0\.0\.1:\d+ \(Swagger UI at \/docs\); backend store mysql:\/\/\*\*\*@\S+; artifacts \S+$/,
       );
       expect(lines[0]).not.toContain('\x1b[');
     }

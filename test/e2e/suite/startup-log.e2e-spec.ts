@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { bootstrapMlflowService, MlflowService } from '@app/http';
+import { bootstrapMlflowService, MlflowService, runMlflowService } from '@app/http';
 
 import { ARTIFACT_PROXY_SERVICE } from '../../../apps/artifact-proxy/src/artifact-proxy-app.module';
 import { MODEL_REGISTRY_SERVICE } from '../../../apps/model-registry/src/model-registry-app.module';
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('the startup line on %s', (backend) => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
         new RegExp(
-          `LOG \\[${service.name}\\] Listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
+          `LOG \\[${service.name}\\] version \\d+\\.\\d+\\.\\d+, listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
             `backend store (sqlite:///\\S+|mysql://\\*\\*\\*@\\S+); ` +
             `artifacts ftp://\\*\\*\\*@127\\.0\\.0\\.1:1/artifacts$`,
         ),
@@ -103,4 +103,48 @@ describe.each(BACKENDS)('the startup line on %s', (backend) => {
       expect(output).not.toMatch(/Mapped|RoutesResolver|InstanceLoader|Duplicate DTO/);
     },
   );
+});
+
+describe('a service started with a bad environment', () => {
+  async function failedBoot(
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ output: string; exitCode: unknown }> {
+    const written: string[] = [];
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      }),
+    );
+    const before = process.exitCode;
+    try {
+      await runMlflowService(SUITE_SERVICE, { BACKEND_STORE_URI: 'sqlite:///:memory:', ...env });
+      return { output: written.join(''), exitCode: process.exitCode };
+    } finally {
+      process.exitCode = before;
+      spies.forEach((spy) => spy.mockRestore());
+    }
+  }
+
+  it('prints one reason per bad variable, no stack trace, and exits 1', async () => {
+    const { output, exitCode } = await failedBoot({ PORT: 'abc', DB_POOL_SIZE: '0' });
+    expect(output).toBe(
+      '[FLOps MLOps suite] Invalid configuration:\n' +
+        '  - PORT must be an integer number\n' +
+        '  - DB_POOL_SIZE must not be less than 1\n',
+    );
+    expect(exitCode).toBe(1);
+  });
+
+  it('refuses an empty HOST instead of listening on every interface', async () => {
+    const { output, exitCode } = await failedBoot({ HOST: '' });
+    expect(output).toContain('HOST must not be empty (use 0.0.0.0 to listen on every interface)');
+    expect(exitCode).toBe(1);
+  });
+
+  it('never prints the value of a bad variable', async () => {
+    const { output } = await failedBoot({ BACKEND_STORE_URI: 'postgres://u:S3cretPw@db/x' });
+    expect(output).toContain('BACKEND_STORE_URI');
+    expect(output).not.toContain('S3cretPw');
+  });
 });
