@@ -1,14 +1,16 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import type { RowDataPacket } from 'mysql2/promise';
+
 import { parseArgs, Workload } from './lib/args';
 import { HttpError } from './lib/client';
 import { BenchContext, remainingMs } from './lib/context';
 import { CpuAccount, findDatabasePid } from './lib/cpu';
 import { log, Report } from './lib/report';
 import { createScratchDb, ScratchDb } from './lib/scratch-db';
-import { existsSync } from 'node:fs';
-import { appMain, MemorySampler, readMemory, sleep, startSuite, StartedSuite } from './lib/suite';
+import { appMain, MemorySampler, readMemory, sleep, StartedSuite, startSuite } from './lib/suite';
 import { ftpReachable, runArtifacts } from './workloads/artifacts';
 import { runHistory } from './workloads/history';
 import { LogBatchResult, runLogBatch } from './workloads/log-batch';

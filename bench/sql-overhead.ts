@@ -8,6 +8,7 @@
  */
 import { createPool, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
+
 import { log, Report } from './lib/report';
 import { createScratchDb } from './lib/scratch-db';
 import { median, nowMs, percentile } from './lib/stats';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { createConnection, createPool, Pool } from 'mysql2/promise';
 
 /** The MariaDB/MySQL server the harness creates its scratch database on (as the tests do). */

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import { Client as FtpClient } from 'basic-ftp';
 import { Pool } from 'undici';
+
 import { Client, createExperiment, createRun, getRun, HttpError } from '../lib/client';
 import { BenchContext, scaled } from '../lib/context';
 import { log } from '../lib/report';

@@ -1,4 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
+
 import { BenchContext, scaled } from '../lib/context';
 import { seriesValue } from '../lib/data';
 import { boundedLoop } from '../lib/loop';

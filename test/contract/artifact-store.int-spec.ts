@@ -7,10 +7,10 @@ import { Client } from 'basic-ftp';
 import SftpClient from 'ssh2-sftp-client';
 
 import {
+  createArtifactStore,
   FtpArtifactStore,
   LocalArtifactStore,
   SftpArtifactStore,
-  createArtifactStore,
 } from '@app/artifact-store';
 import { ArtifactStore, MlflowError } from '@app/domain';
 

@@ -34,7 +34,7 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     instrumentExecutor(t.app.get(SqlExecutor), record);
     for (const [portName, port] of Object.entries(STORE_PORTS)) {
       const store = t.app.get<object>(port);
-      for (const method of storeMethods(port.prototype as object)) {
+      for (const method of storeMethods(port.prototype)) {
         const original = (store as Record<string, (...args: unknown[]) => unknown>)[method];
         (store as Record<string, unknown>)[method] = (...args: unknown[]) => {
           calledMethods.add(`${portName}.${method}`);
@@ -81,7 +81,10 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       key: 'k',
       value: 'v',
     });
-    await call('POST', 'experiments/delete-experiment-tag', { experiment_id: experimentId, key: 'k' });
+    await call('POST', 'experiments/delete-experiment-tag', {
+      experiment_id: experimentId,
+      key: 'k',
+    });
     await call('POST', 'experiments/search', {
       filter: "name LIKE 'snap%' AND tags.team = 'fl'",
       order_by: ['last_update_time DESC'],
@@ -129,7 +132,11 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
         },
       ],
     });
-    await call('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: 1700000001000 });
+    await call('POST', 'runs/update', {
+      run_id: runId,
+      status: 'FINISHED',
+      end_time: 1700000001000,
+    });
     await call('GET', 'runs/get', { run_id: runId });
     await call('GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss' });
     await call('GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss', max_results: 1 });
@@ -141,7 +148,10 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     await call('GET', 'metrics/get-history-bulk', { run_id: runId, metric_key: 'loss' });
     for (const search of [
       { filter: "metrics.loss < 1 AND params.strategy = 'FedAvg'", order_by: ['metrics.loss ASC'] },
-      { filter: "tags.round = '1' AND attributes.status = 'FINISHED'", order_by: ['params.strategy'] },
+      {
+        filter: "tags.round = '1' AND attributes.status = 'FINISHED'",
+        order_by: ['params.strategy'],
+      },
       { filter: "run_name LIKE 'FLOps%'", order_by: ['tags.round DESC', 'start_time'] },
       { filter: "dataset.name IN ('mnist')", order_by: [] },
     ]) {
@@ -217,7 +227,11 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       key: 'a',
       value: 'b',
     });
-    await call('DELETE', 'model-versions/delete-tag', { name: 'flops-model', version: '1', key: 'a' });
+    await call('DELETE', 'model-versions/delete-tag', {
+      name: 'flops-model',
+      version: '1',
+      key: 'a',
+    });
     await call('POST', 'model-versions/transition-stage', {
       name: 'flops-model',
       version: '1',

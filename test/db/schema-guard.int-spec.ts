@@ -1,6 +1,7 @@
+import { Test } from '@nestjs/testing';
+
 import { mlflowServiceModule } from '@app/http';
 import { createDataSource, prepareSchema } from '@app/persistence';
-import { Test } from '@nestjs/testing';
 
 import { SUITE_SERVICE } from '../../apps/suite/src/suite.module';
 import { createScratchDatabase } from '../support/mysql';

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import { Connection, createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
+
 import { createDataSource } from '@app/persistence/data-source';
 import { ExperimentEntity, MetricEntity } from '@app/persistence/entities';
 

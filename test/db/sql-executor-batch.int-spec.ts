@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource, SqlExecutor } from '@app/persistence';
+
 import { DataSource } from 'typeorm';
+
+import { createDataSource, SqlExecutor } from '@app/persistence';
+
 import { BACKENDS } from '../support/backends';
 import { createScratchDatabase } from '../support/mysql';
 

@@ -1,7 +1,8 @@
-import { MlflowError } from '@app/domain';
-import { createDataSource, SqlExecutor } from '@app/persistence';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
+
+import { MlflowError } from '@app/domain';
+import { createDataSource, SqlExecutor } from '@app/persistence';
 
 import { createScratchDatabase } from '../support/mysql';
 

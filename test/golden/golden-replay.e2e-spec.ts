@@ -1,5 +1,6 @@
 import { BACKENDS } from '../support/backends';
 import { createTestApp, TestApp } from '../support/test-app';
+import { Deviation, DEVIATIONS } from './deviations';
 import {
   Bindings,
   compareJson,
@@ -8,7 +9,6 @@ import {
   loadGolden,
   Mismatch,
 } from './golden';
-import { DEVIATIONS, Deviation } from './deviations';
 
 /** The recorded files replayed here; each is replayed in order against a fresh, empty suite. */
 const FILES = [
@@ -35,8 +35,9 @@ async function send(t: TestApp, exchange: GoldenExchange, bindings: Bindings): P
   let payload: string | Buffer | undefined;
   if (request.body_format === 'description') payload = describedBytes(request.body as string);
   else if (request.body_format === 'raw-text') payload = request.body as string;
-  else if (request.body !== null && request.body !== undefined)
-    {payload = JSON.stringify(bindings.body(request.body));}
+  else if (request.body !== null && request.body !== undefined) {
+    payload = JSON.stringify(bindings.body(request.body));
+  }
   const response = await t.app
     .getHttpAdapter()
     .getInstance()
@@ -71,11 +72,12 @@ function check(
   const expected = exchange.response;
   const status = deviation?.status ?? expected.status;
   const problems: Mismatch[] = [];
-  if (answer.status !== status)
-    {problems.push({
+  if (answer.status !== status) {
+    problems.push({
       path: 'status',
       problem: `expected ${status}, got ${answer.status}: ${answer.text.slice(0, 300)}`,
-    });}
+    });
+  }
   const body = parse(answer.text);
   // A deviation that names a status answers with that status; it is an error only if it names a code.
   const recordedCode = (expected.body as { error_code?: string } | null)?.error_code;
@@ -83,26 +85,30 @@ function check(
     deviation?.status !== undefined ? deviation.errorCode : (deviation?.errorCode ?? recordedCode);
   if (expectedCode) {
     const code = (body as { error_code?: string } | null)?.error_code;
-    if (code !== expectedCode)
-      {problems.push({ path: 'error_code', problem: `expected ${expectedCode}, got ${code}` });}
-    if (typeof (body as { message?: unknown })?.message !== 'string')
-      {problems.push({ path: 'message', problem: 'missing' });}
+    if (code !== expectedCode) {
+      problems.push({ path: 'error_code', problem: `expected ${expectedCode}, got ${code}` });
+    }
+    if (typeof (body as { message?: unknown })?.message !== 'string') {
+      problems.push({ path: 'message', problem: 'missing' });
+    }
     return problems;
   }
   if (deviation?.ignoreBody || problems.length > 0) return problems;
   if (expected.headers['content-disposition']) {
     const recorded = expected.body as { length: number; first_bytes_hex: string };
-    if (answer.rawPayload.length !== recorded.length)
-      {problems.push({
+    if (answer.rawPayload.length !== recorded.length) {
+      problems.push({
         path: 'body.length',
         problem: `expected ${recorded.length}, got ${answer.rawPayload.length}`,
-      });}
+      });
+    }
     const hex = answer.rawPayload.subarray(0, 16).toString('hex');
-    if (hex !== recorded.first_bytes_hex)
-      {problems.push({
+    if (hex !== recorded.first_bytes_hex) {
+      problems.push({
         path: 'body.first_bytes',
         problem: `expected ${recorded.first_bytes_hex}, got ${hex}`,
-      });}
+      });
+    }
     return problems;
   }
   if (typeof expected.body === 'string') {

@@ -140,8 +140,9 @@ export function compareJson(
             },
           ];
     }
-    if (typeof expected === 'string' && expected === '<ms>' && typeof actual === 'number')
-      {return [];}
+    if (typeof expected === 'string' && expected === '<ms>' && typeof actual === 'number') {
+      return [];
+    }
     if (typeof expected !== typeof actual) {
       return [
         {
@@ -156,8 +157,9 @@ export function compareJson(
     ];
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual))
-      {return [{ path, problem: `expected an array, got ${JSON.stringify(actual)}` }];}
+    if (!Array.isArray(actual)) {
+      return [{ path, problem: `expected an array, got ${JSON.stringify(actual)}` }];
+    }
     if (expected.length !== actual.length) {
       return [
         {

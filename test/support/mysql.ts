@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { createConnection } from 'mysql2/promise';
 
 /** The MariaDB/MySQL server tests use: MYSQL_URL, default the local root account. */

@@ -4,6 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+
 import {
   configureMlflowApp,
   createFastifyAdapter,
@@ -11,10 +16,6 @@ import {
   mlflowServiceModule,
 } from '@app/http';
 import { createDataSource, prepareSchema } from '@app/persistence';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import TestAgent from 'supertest/lib/agent';
 
 import { SUITE_SERVICE } from '../../apps/suite/src/suite.module';
 import { Backend } from './backends';

@@ -1,8 +1,9 @@
+import { Module } from '@nestjs/common';
+
 import { ArtifactStoreModule } from '@app/artifact-store';
 import { artifactStoreSettings, backendStoreSettings } from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
-import { Module } from '@nestjs/common';
 
 import { ArtifactProxyModule } from './artifact-proxy.module';
 import { ArtifactProxyEnv } from './config/env';

@@ -1,3 +1,5 @@
+import { Module } from '@nestjs/common';
+
 import { ArtifactProxyModule } from '@app/artifact-proxy';
 import { ArtifactStoreModule } from '@app/artifact-store';
 import { artifactStoreSettings, backendStoreSettings, isTrue } from '@app/config';
@@ -5,7 +7,6 @@ import { MlflowService } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
 import { PersistenceModule } from '@app/persistence';
 import { TrackingModule } from '@app/tracking';
-import { Module } from '@nestjs/common';
 
 import { SuiteEnv } from './config/env';
 

@@ -1,8 +1,9 @@
+import { Module } from '@nestjs/common';
+
 import { ArtifactStoreModule } from '@app/artifact-store';
 import { artifactStoreSettings, backendStoreSettings, isTrue } from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
-import { Module } from '@nestjs/common';
 
 import { TrackingEnv } from './config/env';
 import { TrackingModule } from './tracking.module';

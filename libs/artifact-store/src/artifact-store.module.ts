@@ -1,4 +1,3 @@
-import { ArtifactStore } from '@app/domain';
 import {
   DynamicModule,
   Global,
@@ -7,6 +6,8 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
+
+import { ArtifactStore } from '@app/domain';
 
 import {
   ArtifactStoreOptions,

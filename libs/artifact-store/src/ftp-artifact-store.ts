@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 
-import { Client, FTPError, FileInfo as FtpFileInfo } from 'basic-ftp';
+import { Client, FileInfo as FtpFileInfo, FTPError } from 'basic-ftp';
 
-import { ArtifactStat, ArtifactStore, FileInfo, MlflowError, joinUnderRoot } from '@app/domain';
+import { ArtifactStat, ArtifactStore, FileInfo, joinUnderRoot, MlflowError } from '@app/domain';
 
 import { ConnectionPool, Lease, PoolStats } from './connection-pool';
 import {
@@ -15,8 +15,8 @@ import {
   networkReason,
   poolError,
   sortByName,
-  STREAM_BUFFER_BYTES,
   storeError,
+  STREAM_BUFFER_BYTES,
   tempNameFor,
   unavailable,
 } from './store-support';

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { ArtifactStat, ArtifactStore, FileInfo, MlflowError, joinUnderRoot } from '@app/domain';
+import { ArtifactStat, ArtifactStore, FileInfo, joinUnderRoot, MlflowError } from '@app/domain';
 
 import {
   detachSource,

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 
 import type SftpClient from 'ssh2-sftp-client';
 
-import { ArtifactStat, ArtifactStore, FileInfo, MlflowError, joinUnderRoot } from '@app/domain';
+import { ArtifactStat, ArtifactStore, FileInfo, joinUnderRoot, MlflowError } from '@app/domain';
 
 import { ConnectionPool, Lease, PoolStats } from './connection-pool';
 import { ArtifactStoreLogger } from './ftp-artifact-store';
@@ -19,8 +19,8 @@ import {
   networkReason,
   poolError,
   sortByName,
-  STREAM_BUFFER_BYTES,
   storeError,
+  STREAM_BUFFER_BYTES,
   tempNameFor,
   unavailable,
 } from './store-support';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Readable, finished } from 'node:stream';
+import { finished, PassThrough, Readable } from 'node:stream';
 
 import { FileInfo, MlflowError } from '@app/domain';
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_COMPATIBLE_VERSION } from './swagger';
 
 /** `/health` and `/version`, outside the API tree, as MLflow serves them. Mounted once per app. */

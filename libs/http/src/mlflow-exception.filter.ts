@@ -1,6 +1,7 @@
-import { ErrorCode, MlflowError } from '@app/domain';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+
+import { ErrorCode, MlflowError } from '@app/domain';
 
 import { ERROR_CODE_TO_HTTP_STATUS } from './error-status';
 

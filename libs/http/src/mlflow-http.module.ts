@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+
+import { HealthController } from './health.controller';
 import { MlflowExceptionFilter } from './mlflow-exception.filter';
 import { MlflowValidationPipe } from './mlflow-validation.pipe';
-import { HealthController } from './health.controller';
 
 /**
  * The filter and pipe as DI providers (so e2e tests run exactly what production runs) plus

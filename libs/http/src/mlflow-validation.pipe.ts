@@ -1,5 +1,7 @@
 import { Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+
 import { MlflowError } from '@app/domain';
+
 import { formatFieldMessage } from './mlflow-field.decorator';
 
 /**

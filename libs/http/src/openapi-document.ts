@@ -1,6 +1,7 @@
-import { ERROR_CODES } from '@app/domain';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ResponsesObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+import { ERROR_CODES } from '@app/domain';
 
 /**
  * The operationId of every route, named after MLflow's RPC in camelCase (`CreateExperiment` →

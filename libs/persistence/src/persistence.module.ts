@@ -1,3 +1,6 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
 import {
   ExperimentStore,
   LoggedModelStore,
@@ -5,8 +8,6 @@ import {
   redactUri,
   RunStore,
 } from '@app/domain';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 
 import { createDataSource } from './data-source';
 import { prepareSchema } from './schema-guard';

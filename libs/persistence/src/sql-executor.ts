@@ -1,5 +1,6 @@
-import { MlflowError } from '@app/domain';
 import { DataSource } from 'typeorm';
+
+import { MlflowError } from '@app/domain';
 
 import { DatabaseErrorKind, dialectOf, SqlDialect } from './dialects';
 import type { ExecuteResult, Row, SqlEngine, SqlRunner, SqlStatement, SqlValue } from './sql-types';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { TestApp } from '../../support/test-app';
 
 export const API = '/api/2.0/mlflow';

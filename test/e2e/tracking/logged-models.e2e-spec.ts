@@ -1,4 +1,5 @@
 import { SqlExecutor } from '@app/persistence';
+
 import { BACKENDS } from '../../support/backends';
 import { createTestApp, TestApp } from '../../support/test-app';
 

@@ -1,6 +1,8 @@
 import { AddressInfo } from 'node:net';
+
 import MLflow from 'mlflow';
 import { RunStatus, ViewType } from 'mlflow/enum';
+
 import { BACKENDS } from '../../support/backends';
 import { createTestApp, TestApp } from '../../support/test-app';
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { SqlExecutor, SqlValue } from '@app/persistence';
+
 import { TestApp } from '../../support/test-app';
 
 /** A run to create through the API, or to write straight into the store (many or odd runs). */

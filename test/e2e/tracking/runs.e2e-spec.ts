@@ -1,4 +1,5 @@
 import { SqlExecutor } from '@app/persistence';
+
 import { Bindings, compareJson, GoldenExchange, loadGolden } from '../../golden/golden';
 import { BACKENDS } from '../../support/backends';
 import { createTestApp, TestApp } from '../../support/test-app';

@@ -595,7 +595,7 @@ describe.each(BACKENDS)('runs/search on %s', (backend) => {
       return {
         name: `page-${i}`,
         startTime: 1732600000000 + (i % 50),
-        metrics: m === undefined ? {} : ({ m }),
+        metrics: m === undefined ? {} : { m },
         params: { p: i % 3 === 0 ? 'b' : 'a' },
       };
     });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
 import {
-  artifactPathScope,
   ArtifactPathScope,
+  artifactPathScope,
   canonicalArtifactPath,
   LoggedModelStore,
   MlflowError,

@@ -1,4 +1,3 @@
-import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
 import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -11,6 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
 
 import { ArtifactProxyOptions } from '../artifact-proxy-options';
 import {

@@ -1,6 +1,7 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+
 import { FileInfo } from '@app/domain';
 import { FileInfoDto, MlflowField, toFileInfoJson } from '@app/http';
-import { ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
  * `mlflow.artifacts.ListArtifacts`, named as MLflow's handlers import it: tracking serves a

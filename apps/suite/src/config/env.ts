@@ -1,5 +1,6 @@
-import { IsRegularExpression, ServerEnv } from '@app/config';
 import { IsOptional, IsString } from 'class-validator';
+
+import { IsRegularExpression, ServerEnv } from '@app/config';
 
 /** Environment of the suite: every service in one process, SQLite and local artifacts by default. */
 export class SuiteEnv extends ServerEnv {

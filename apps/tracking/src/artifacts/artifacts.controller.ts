@@ -21,8 +21,8 @@ import {
   GetArtifactRequestDto,
   GetLoggedModelArtifactRequestDto,
   ListArtifactsRequestDto,
-  ListLoggedModelArtifactsRequestDto,
   ListArtifactsResponseDto,
+  ListLoggedModelArtifactsRequestDto,
   toListArtifactsJson,
   UploadArtifactQueryDto,
 } from './artifacts.dto';

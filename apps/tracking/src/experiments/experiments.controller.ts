@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import {
   CreateExperimentRequestDto,
   CreateExperimentResponseDto,

@@ -1,6 +1,7 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { Experiment, LIMITS, VIEW_TYPES, ViewType } from '@app/domain';
 import { MlflowField } from '@app/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class KeyValueDto {
   @MlflowField({ type: 'string', required: true, description: 'Tag key', example: 'team' })

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   decodePageToken,
   encodePageToken,
   Experiment,
   ExperimentStore,
+  KeyValue,
+  lastValuePerKey,
   LIMITS,
   MlflowError,
+  Page,
   parseOrderBy,
   parseSearchFilter,
   validateExperimentName,
   validateExperimentTag,
-  lastValuePerKey,
-  KeyValue,
-  Page,
   ViewType,
 } from '@app/domain';
 

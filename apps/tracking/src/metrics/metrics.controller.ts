@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { MLFLOW_AJAX_ONLY_PREFIX, MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+
 import { toRunMetricJson } from '../runs/run-json';
 import {
   GetMetricHistoryBulkIntervalRequestDto,

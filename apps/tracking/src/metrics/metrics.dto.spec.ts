@@ -1,4 +1,5 @@
 import { MetricHistoryPage } from '@app/domain';
+
 import { toMetricJson } from '../runs/run-json';
 import { toMetricHistoryResponseJson } from './metrics.dto';
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   API_DOCS_HINT,
   LIMITS,
@@ -7,6 +8,7 @@ import {
   RunMetric,
   RunStore,
 } from '@app/domain';
+
 import { decodeHistoryPageToken, encodeHistoryPageToken } from './history-page-token';
 
 export interface MetricHistoryParams {

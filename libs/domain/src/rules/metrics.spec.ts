@@ -1,7 +1,12 @@
 import { Metric } from '../entities';
 import { compareMetricRecency, dedupeMetrics, latestPerKey, storableMetricValue } from './metrics';
 
-const m = (step: number, timestamp: number, value: number, key = 'loss'): Metric => ({ key, step, timestamp, value });
+const m = (step: number, timestamp: number, value: number, key = 'loss'): Metric => ({
+  key,
+  step,
+  timestamp,
+  value,
+});
 
 describe(compareMetricRecency.name, () => {
   it('orders by step, then timestamp, then value', () => {
@@ -26,7 +31,9 @@ describe(latestPerKey.name, () => {
 
 describe(dedupeMetrics.name, () => {
   it('drops identical points, NaN included', () => {
-    expect(dedupeMetrics([m(1, 1, NaN), m(1, 1, NaN), m(1, 1, 1), m(1, 1, 1), m(2, 1, 1)])).toHaveLength(3);
+    expect(
+      dedupeMetrics([m(1, 1, NaN), m(1, 1, NaN), m(1, 1, 1), m(1, 1, 1), m(2, 1, 1)]),
+    ).toHaveLength(3);
   });
 });
 

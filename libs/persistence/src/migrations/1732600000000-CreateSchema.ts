@@ -1,5 +1,6 @@
-import { DEFAULT_EXPERIMENT_NAME } from '@app/domain';
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+
+import { DEFAULT_EXPERIMENT_NAME } from '@app/domain';
 
 import { dialectOf, DialectSchema } from '../dialects';
 
