@@ -15,7 +15,7 @@ describe(ModelRegistryEnv.name, () => {
         .MODEL_VERSION_SOURCE_REGEX,
     ).toBe('^mlflow-artifacts:/');
     expect(() => loadEnv(ModelRegistryEnv, { MODEL_VERSION_SOURCE_REGEX: '([' })).toThrow(
-      /MODEL_VERSION_SOURCE_REGEX: must be a valid regular expression/,
+      /MODEL_VERSION_SOURCE_REGEX must be a valid regular expression/,
     );
   });
 });
