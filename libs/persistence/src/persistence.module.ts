@@ -10,6 +10,7 @@ import {
 } from '@app/domain';
 
 import { createDataSource } from './data-source';
+import { dialectOf } from './dialects';
 import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
@@ -70,7 +71,7 @@ export class PersistenceModule implements OnApplicationShutdown {
                 `Cannot open the backend store ${redactUri(opts.backendStoreUri)}: ${(error as Error).message}`,
               );
             }
-            const autoMigrate = opts.autoMigrate ?? dataSource.options.type === 'better-sqlite3';
+            const autoMigrate = opts.autoMigrate ?? dialectOf(dataSource).migratesOnStartByDefault;
             try {
               await prepareSchema(dataSource, autoMigrate);
               // The Default experiment is created by the migration, before any root is configured.

@@ -86,6 +86,7 @@ export const MYSQL_DIALECT: SqlDialect = {
   unboundedLimit: '18446744073709551615',
   // Strict mode fails a longer value with a 500 and INSERT IGNORE would silently truncate it.
   textColumnBytes: 65_535,
+  migratesOnStartByDefault: false,
   classifyError: (error) => {
     const { code, errno } = driverErrorOf(error);
     return ERROR_KINDS[code] ?? (errno !== undefined ? ERRNO_KINDS[errno] : undefined) ?? 'other';

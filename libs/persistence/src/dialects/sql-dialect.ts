@@ -86,6 +86,11 @@ export interface SqlDialect {
    * (null: no such limit).
    */
   readonly textColumnBytes: number | null;
+  /**
+   * Whether a service migrates at boot unless told otherwise: yes for an embedded file that
+   * belongs to this process, no for a shared server that an operator migrates on purpose.
+   */
+  readonly migratesOnStartByDefault: boolean;
   classifyError(error: unknown): DatabaseErrorKind;
   readonly schema: DialectSchema;
   /** How this backend runs statements on an initialised DataSource. */

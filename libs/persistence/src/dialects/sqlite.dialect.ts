@@ -68,6 +68,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   }),
   unboundedLimit: '-1',
   textColumnBytes: null,
+  migratesOnStartByDefault: true,
   classifyError: classify,
   schema: {
     doubleType: 'real',
