@@ -1,12 +1,12 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import request from 'supertest';
 
+import { freePort } from '../../support/free-port';
 import { createScratchDatabase } from '../../support/mysql';
 import { migrate } from '../../support/test-app';
 import { RegistryClient, registryClient } from './registry-fixtures';
@@ -20,16 +20,6 @@ interface Service {
   process: ChildProcess;
   url: string;
   output: string[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function start(main: string, backendStoreUri: string): Promise<Service> {

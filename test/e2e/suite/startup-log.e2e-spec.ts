@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,21 +9,12 @@ import { MODEL_REGISTRY_SERVICE } from '../../../apps/model-registry/src/model-r
 import { SUITE_SERVICE } from '../../../apps/suite/src/suite.module';
 import { TRACKING_SERVICE } from '../../../apps/tracking/src/tracking-app.module';
 import { BACKENDS } from '../../support/backends';
+import { freePort } from '../../support/free-port';
 import { createScratchDatabase } from '../../support/mysql';
 import { migrate } from '../../support/test-app';
 
 /** Never connected to at boot: the FTP store opens connections on first use. */
 const FTP_DESTINATION = 'ftp://flops:Sup3rSecret@127.0.0.1:1/artifacts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Boots the service as its main.ts does, with stdout and stderr captured and stdout not a
