@@ -1,0 +1,233 @@
+import {
+  DatasetSummary,
+  LoggedModel,
+  LoggedModelStore,
+  MetricHistoryPage,
+  MlflowError,
+  Run,
+  RunInfo,
+  RunMetric,
+  RunStore,
+} from '@app/domain';
+
+import { ArtifactAccess } from './artifact-access.service';
+
+const RUN_ID = '0123456789abcdef0123456789abcdef';
+const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
+
+const notUsed = (): Promise<never> => Promise.reject(new Error('not used by ArtifactAccess'));
+
+/** Knows RUN_ID in experiment 1; records every lookup. */
+class FakeRunStore extends RunStore {
+  lookups: string[] = [];
+
+  getRunInfo(runId: string): Promise<RunInfo> {
+    this.lookups.push(runId);
+    if (runId !== RUN_ID) {
+      return Promise.reject(MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`));
+    }
+    return Promise.resolve({
+      runId,
+      experimentId: '1',
+      runName: 'n',
+      userId: '',
+      status: 'RUNNING',
+      startTime: 1,
+      endTime: null,
+      artifactUri: `mlflow-artifacts:/1/${runId}/artifacts`,
+      lifecycleStage: 'active',
+    });
+  }
+  createRun(): Promise<Run> {
+    return notUsed();
+  }
+  getRun(): Promise<Run> {
+    return notUsed();
+  }
+  updateRun(): Promise<RunInfo> {
+    return notUsed();
+  }
+  deleteRun(): Promise<void> {
+    return notUsed();
+  }
+  restoreRun(): Promise<void> {
+    return notUsed();
+  }
+  logBatch(): Promise<void> {
+    return notUsed();
+  }
+  logMetric(): Promise<void> {
+    return notUsed();
+  }
+  deleteTag(): Promise<void> {
+    return notUsed();
+  }
+  appendLoggedModelHistory(): Promise<void> {
+    return notUsed();
+  }
+  logInputs(): Promise<void> {
+    return notUsed();
+  }
+  logOutputs(): Promise<void> {
+    return notUsed();
+  }
+  searchRuns(): Promise<{ items: Run[]; hasMore: boolean }> {
+    return notUsed();
+  }
+  getMetricHistory(): Promise<MetricHistoryPage> {
+    return notUsed();
+  }
+  getMetricHistoryBulkInterval(): Promise<RunMetric[]> {
+    return notUsed();
+  }
+  getMetricHistoryBulk(): Promise<RunMetric[]> {
+    return notUsed();
+  }
+  searchDatasets(): Promise<DatasetSummary[]> {
+    return notUsed();
+  }
+}
+
+/** Knows MODEL_ID in experiment 1; records every lookup with its allowDeleted flag. */
+class FakeLoggedModelStore extends LoggedModelStore {
+  lookups: [string, boolean | undefined][] = [];
+
+  getLoggedModel(modelId: string, allowDeleted?: boolean): Promise<LoggedModel> {
+    this.lookups.push([modelId, allowDeleted]);
+    if (modelId !== MODEL_ID) {
+      return Promise.reject(
+        MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`),
+      );
+    }
+    return Promise.resolve({
+      modelId,
+      experimentId: '1',
+      name: 'm',
+      artifactLocation: `mlflow-artifacts:/1/models/${modelId}/artifacts`,
+      creationTimestampMs: 1,
+      lastUpdatedTimestampMs: 1,
+      status: 'LOGGED_MODEL_READY',
+      statusMessage: null,
+      modelType: null,
+      sourceRunId: null,
+      lifecycleStage: 'deleted',
+      tags: [],
+      params: [],
+      metrics: [],
+    });
+  }
+  createLoggedModel(): Promise<LoggedModel> {
+    return notUsed();
+  }
+  deleteLoggedModel(): Promise<void> {
+    return notUsed();
+  }
+  finalizeLoggedModel(): Promise<LoggedModel> {
+    return notUsed();
+  }
+  setLoggedModelTags(): Promise<void> {
+    return notUsed();
+  }
+  deleteLoggedModelTag(): Promise<void> {
+    return notUsed();
+  }
+  logLoggedModelParams(): Promise<void> {
+    return notUsed();
+  }
+  searchLoggedModels(): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
+    return notUsed();
+  }
+}
+
+describe(ArtifactAccess.name, () => {
+  let sut: ArtifactAccess;
+  let runs: FakeRunStore;
+  let models: FakeLoggedModelStore;
+
+  beforeEach(() => {
+    runs = new FakeRunStore();
+    models = new FakeLoggedModelStore();
+    sut = new ArtifactAccess(runs, models);
+  });
+
+  const rejection = async (promise: Promise<unknown>): Promise<MlflowError> => {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MlflowError);
+    return error as MlflowError;
+  };
+
+  describe('resolve', () => {
+    it('returns the canonical path and its scope once the run is found in its experiment', async () => {
+      const target = await sut.resolve(`1//${RUN_ID}/./artifacts/model/MLmodel`);
+      expect(target).toEqual({
+        path: `1/${RUN_ID}/artifacts/model/MLmodel`,
+        scope: { experimentId: '1', runId: RUN_ID, rest: 'model/MLmodel' },
+      });
+      expect(runs.lookups).toEqual([RUN_ID]);
+    });
+
+    it('accepts the run directory itself', async () => {
+      expect((await sut.resolve(`1/${RUN_ID}`)).scope.rest).toBe('');
+    });
+
+    it('looks a logged model up, deleted ones included', async () => {
+      const target = await sut.resolve(`1/models/${MODEL_ID}/artifacts/MLmodel`);
+      expect(target.scope).toEqual({ experimentId: '1', modelId: MODEL_ID, rest: 'MLmodel' });
+      expect(models.lookups).toEqual([[MODEL_ID, true]]);
+      expect(runs.lookups).toEqual([]);
+    });
+
+    it.each([
+      ['the empty path', ''],
+      ['the root', './'],
+      ['a bare experiment directory', '1'],
+      ['a traces directory', '1/traces/tr-1/artifacts/x'],
+      ['a path beside the artifacts', `1/${RUN_ID}/meta.yaml`],
+      ['traversal', `1/${RUN_ID}/artifacts/../../other/artifacts/x`],
+      ['an id that cannot be a run id', '1/-run/artifacts/x'],
+      ['an id that cannot be a model id', `1/models/${'m'.repeat(65)}/artifacts/x`],
+    ])('refuses %s as "Invalid path" before any lookup', async (_case, path) => {
+      const error = await rejection(sut.resolve(path));
+      expect(error.code).toBe('INVALID_PARAMETER_VALUE');
+      expect(error.message).toBe('Invalid path');
+      expect(runs.lookups).toEqual([]);
+      expect(models.lookups).toEqual([]);
+    });
+
+    it('refuses a run that belongs to another experiment', async () => {
+      const error = await rejection(sut.resolve(`2/${RUN_ID}/artifacts/x`));
+      expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
+      expect(error.message).toBe(`Run with id=${RUN_ID} not found in experiment 2`);
+    });
+
+    it('refuses a logged model that belongs to another experiment', async () => {
+      const error = await rejection(sut.resolve(`2/models/${MODEL_ID}/artifacts/x`));
+      expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
+      expect(error.message).toBe(`Logged model with ID '${MODEL_ID}' not found in experiment 2.`);
+    });
+
+    it("passes the store's not-found on", async () => {
+      const error = await rejection(sut.resolve('1/abc/artifacts/x'));
+      expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
+      expect(error.message).toBe('Run with id=abc not found');
+    });
+  });
+
+  describe('resolveFile', () => {
+    it('accepts a file below the artifacts directory', async () => {
+      expect((await sut.resolveFile(`1/${RUN_ID}/artifacts/f.txt`)).path).toBe(
+        `1/${RUN_ID}/artifacts/f.txt`,
+      );
+    });
+
+    it.each([`1/${RUN_ID}`, `1/${RUN_ID}/artifacts/`, `1/models/${MODEL_ID}/artifacts`])(
+      'refuses the entity directory %s',
+      async (path) => {
+        expect((await rejection(sut.resolveFile(path))).message).toBe('Invalid path');
+      },
+    );
+  });
+});

@@ -1,0 +1,113 @@
+import { Readable } from 'node:stream';
+
+import { ArtifactStat, ArtifactStore, FileInfo, MlflowError } from '@app/domain';
+
+import { ModelVersionArtifactsService } from './model-version-artifacts.service';
+import { ModelVersionsService } from './model-versions.service';
+
+const RUN_ID = '0123456789abcdef0123456789abcdef';
+const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
+
+const notUsed = (): Promise<never> =>
+  Promise.reject(new Error('not used by ModelVersionArtifactsService'));
+
+/** The one ModelVersionsService method the download needs; `location` is its answer. */
+class FakeVersions implements Pick<ModelVersionsService, 'getDownloadUri'> {
+  asked: [string, string][] = [];
+  location = `mlflow-artifacts:/1/${RUN_ID}/artifacts/model`;
+
+  getDownloadUri(name: string, version: string): Promise<string> {
+    this.asked.push([name, version]);
+    return Promise.resolve(this.location);
+  }
+}
+
+class FakeArtifactStore extends ArtifactStore {
+  opened: string[] = [];
+
+  openRead(path: string): Promise<Readable> {
+    this.opened.push(path);
+    return Promise.resolve(Readable.from([Buffer.from('bytes')]));
+  }
+  list(): Promise<FileInfo[] | null> {
+    return notUsed();
+  }
+  stat(): Promise<ArtifactStat | null> {
+    return notUsed();
+  }
+  write(): Promise<void> {
+    return notUsed();
+  }
+  delete(): Promise<void> {
+    return notUsed();
+  }
+  close(): Promise<void> {
+    return notUsed();
+  }
+}
+
+describe(ModelVersionArtifactsService.name, () => {
+  let sut: ModelVersionArtifactsService;
+  let versions: FakeVersions;
+  let store: FakeArtifactStore;
+
+  beforeEach(() => {
+    versions = new FakeVersions();
+    store = new FakeArtifactStore();
+    sut = new ModelVersionArtifactsService(versions as unknown as ModelVersionsService, store);
+  });
+
+  const rejection = async (promise: Promise<unknown>): Promise<MlflowError> => {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MlflowError);
+    return error as MlflowError;
+  };
+
+  it("opens the file under the version's storage location and names it by its basename", async () => {
+    const download = await sut.download('m', '1', 'data//model.pkl');
+    expect(versions.asked).toEqual([['m', '1']]);
+    expect(store.opened).toEqual([`1/${RUN_ID}/artifacts/model/data/model.pkl`]);
+    expect(download.fileName).toBe('model.pkl');
+  });
+
+  it("reads a logged model's files under its directory", async () => {
+    versions.location = `mlflow-artifacts:/1/models/${MODEL_ID}/artifacts`;
+    await sut.download('m', '1', 'MLmodel');
+    expect(store.opened).toEqual([`1/models/${MODEL_ID}/artifacts/MLmodel`]);
+  });
+
+  it('refuses an unsafe path before reading the version', async () => {
+    const error = await rejection(sut.download('m', '1', '../../../other/secret'));
+    expect(error.message).toBe('Invalid path');
+    expect(versions.asked).toEqual([]);
+    expect(store.opened).toEqual([]);
+  });
+
+  it.each([
+    ['an object store', 's3://bucket/model'],
+    ['a local path', '/srv/models/m'],
+    ["a prompt's placeholder", 'dummy-source'],
+  ])('refuses a version stored in %s', async (_case, location) => {
+    versions.location = location;
+    const error = await rejection(sut.download('m', '3', 'MLmodel'));
+    expect(error.code).toBe('INVALID_PARAMETER_VALUE');
+    expect(error.message).toBe(
+      'The files of model version (name=m, version=3) are not stored on this server.',
+    );
+    expect(store.opened).toEqual([]);
+  });
+
+  it.each([
+    ['the store root', 'mlflow-artifacts:/'],
+    ['a directory beside the artifacts', `mlflow-artifacts:/1/${RUN_ID}/secrets`],
+    ['a logged model directory without an id', 'mlflow-artifacts:/1/models'],
+  ])('refuses a location at %s, checked again at read time', async (_case, location) => {
+    versions.location = location;
+    const error = await rejection(sut.download('m', '1', 'MLmodel'));
+    expect(error.message).toBe('Invalid path');
+    expect(store.opened).toEqual([]);
+  });
+});
