@@ -115,6 +115,15 @@ class FakeRegistryStore extends ModelRegistryStore {
   getRegisteredModel(): Promise<RegisteredModel> {
     return notUsed();
   }
+  missingModel = false;
+  assertRegisteredModelExists(name: string): Promise<void> {
+    this.calls.push(['assertRegisteredModelExists', name]);
+    return this.missingModel
+      ? Promise.reject(
+          MlflowError.resourceDoesNotExist(`Registered Model with name=${name} not found`),
+        )
+      : Promise.resolve();
+  }
   renameRegisteredModel(): Promise<RegisteredModel> {
     return notUsed();
   }
@@ -261,11 +270,20 @@ describe(ModelVersionsService.name, () => {
       expect(store.methods()).not.toContain('createModelVersion');
     });
 
-    it('checks the source before the name', async () => {
-      const error = await rejection(
+    it('checks the name, then that the model exists (404 first, as MLflow), then the source', async () => {
+      const tooLong = await rejection(
         sut.create(params({ name: 'n'.repeat(257), source: 'runs:/../x' })),
       );
-      expect(error.message).toMatch(/^Invalid model version source: 'runs:\/\.\.\/x'/);
+      expect(tooLong.message).toBe(
+        "'name' exceeds the maximum length of 256 characters (got 257).",
+      );
+      store.missingModel = true;
+      const missing = await rejection(sut.create(params({ source: 'runs:/../x' })));
+      expect(missing.code).toBe('RESOURCE_DOES_NOT_EXIST');
+      store.missingModel = false;
+      const badSource = await rejection(sut.create(params({ source: 'runs:/../x' })));
+      expect(badSource.message).toMatch(/^Invalid model version source: 'runs:\/\.\.\/x'/);
+      expect(store.methods()).not.toContain('createModelVersion');
     });
 
     it('checks name, tags, description and run_link before any lookup', async () => {
@@ -289,9 +307,9 @@ describe(ModelVersionsService.name, () => {
       expect(store.calls).toEqual([]);
     });
 
-    it('applies the configured source regex first', async () => {
+    it('applies the configured source regex before resolving the source', async () => {
       setup(/^runs:\//);
-      const error = await rejection(sut.create(params({ name: 'n'.repeat(257) })));
+      const error = await rejection(sut.create(params({})));
       expect(error.message).toBe(`Invalid model version source: '${RUN_ROOT}/model'.`);
       await sut.create(params({ source: `runs:/${RUN_ID}/model` }));
       expect(store.methods()).toContain('createModelVersion');
@@ -304,7 +322,7 @@ describe(ModelVersionsService.name, () => {
           tags: [{ key: 'mlflow.prompt.is_prompt', value: 'TRUE' }],
         }),
       );
-      expect(store.methods()).toEqual(['createModelVersion']);
+      expect(store.methods()).toEqual(['assertRegisteredModelExists', 'createModelVersion']);
       expect(created()).toMatchObject({ source: 'dummy-source', storageLocation: '' });
     });
 

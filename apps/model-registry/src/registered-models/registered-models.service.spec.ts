@@ -34,6 +34,9 @@ class FakeRegistryStore extends ModelRegistryStore {
   getRegisteredModel(name: string): Promise<RegisteredModel> {
     return this.record('getRegisteredModel', [name], registered(name));
   }
+  assertRegisteredModelExists(name: string): Promise<void> {
+    return this.record('assertRegisteredModelExists', [name], undefined);
+  }
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     return this.record('renameRegisteredModel', [name, newName], registered(newName));
   }

@@ -5,6 +5,7 @@ import {
   ArtifactStore,
   DatasetSummary,
   FileInfo,
+  LIMITS,
   LoggedModel,
   LoggedModelStore,
   MetricHistoryPage,
@@ -15,7 +16,9 @@ import {
   RunStore,
 } from '@app/domain';
 
-import { ArtifactsService, MAX_UI_UPLOAD_BYTES } from './artifacts.service';
+import { ArtifactsService } from './artifacts.service';
+
+const MAX_UI_UPLOAD_BYTES = LIMITS.uiUploadMaxBytes;
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
