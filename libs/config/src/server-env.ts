@@ -16,6 +16,11 @@ export class ServerEnv {
   @Max(65535)
   PORT = 5000;
 
+  /** The base URL clients call, for OpenAPI's `servers` (behind a proxy or a service IP). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
   @Matches(/^(sqlite:\/\/\/.+|mysql(\+\w+)?:\/\/.+)$/, {
     message: 'must be sqlite:///<path> or mysql://user:pass@host:port/db',
   })

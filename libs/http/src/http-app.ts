@@ -50,7 +50,12 @@ export function createFastifyAdapter(): FastifyAdapter {
  * Content-Type rule is MLflow's, checked per RPC), artifact uploads left unread for streaming,
  * GET bodies read when there is no query string, `nosniff` on every response, and Swagger.
  */
-export function configureMlflowApp(app: INestApplication, title: string): void {
+export function configureMlflowApp(
+  app: INestApplication,
+  title: string,
+  /** The base URL OpenAPI's `servers` names; relative (`/`) when unknown. */
+  serverUrl?: string,
+): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload, done) => {
@@ -79,7 +84,7 @@ export function configureMlflowApp(app: INestApplication, title: string): void {
     void reply.header('X-Content-Type-Options', 'nosniff');
     return payload;
   });
-  setupSwagger(app, title);
+  setupSwagger(app, title, serverUrl);
 }
 
 function readText(stream: NodeJS.ReadableStream, limit: number): Promise<string> {

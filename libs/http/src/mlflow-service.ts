@@ -47,7 +47,7 @@ export async function bootstrapMlflowService<E extends ServerEnv>(
     createFastifyAdapter(),
     { bodyParser: false, logger },
   );
-  configureMlflowApp(app, service.name);
+  configureMlflowApp(app, service.name, publicUrl(config));
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
   logger.announce(startupLine(config), service.name);
@@ -77,6 +77,17 @@ export function runMlflowService<E extends ServerEnv>(
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * Where clients reach the service: PUBLIC_URL when set (behind a proxy or an Oakestra service IP),
+ * else the listen address unless it is a wildcard, which names no host a client could call.
+ */
+function publicUrl(config: ServerEnv): string | undefined {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL;
+  if (config.HOST === '0.0.0.0' || config.HOST === '::') return undefined;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
 }
 
 function rootModule<E extends ServerEnv>(service: MlflowService<E>, config: E): DynamicModule {

@@ -89,6 +89,25 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
 const AJAX_PREFIX = '/ajax-api/';
 const API_PREFIX = '/api/';
 
+/** What each tag groups, and which deployable serves it when the services run apart. */
+const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  meta: 'Liveness and version, on every service.',
+  'experiments (FLOps projects)':
+    'An MLflow experiment is a FLOps project. Served by tracking (and the suite).',
+  'runs (FLOps training rounds)':
+    'An MLflow run is a FLOps training round: its params, metrics, tags, inputs and outputs. Served by tracking.',
+  metrics: 'Metric histories of runs. Served by tracking.',
+  'logged models (MLflow 3.x)': 'MLflow 3.x logged models. Served by tracking.',
+  'run artifacts':
+    "Listing and reading a run's or logged model's artifacts through tracking's routes (the MLflow UI's).",
+  'registered models':
+    'The model registry: registered models, tags and aliases. Served by model-registry.',
+  'model versions':
+    'Versions of registered models, stages and downloads. Served by model-registry.',
+  'artifact proxy (mlflow-artifacts)':
+    'Artifact bytes up and down, streamed to local disk, FTP or SFTP. Served by artifact-proxy.',
+};
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 type HttpMethod = (typeof HTTP_METHODS)[number];
 const BODY_METHODS: ReadonlySet<HttpMethod> = new Set(['put', 'post', 'patch']);
@@ -159,6 +178,15 @@ export function refineOpenApiDocument(
   }
   document.paths = paths;
   document.servers = [{ url: options.serverUrl ?? '/', description: 'This service' }];
+  const used = new Set(
+    Object.values(paths).flatMap((item) =>
+      HTTP_METHODS.flatMap((method) => item[method]?.tags ?? []),
+    ),
+  );
+  document.tags = [...used].sort().map((name) => ({
+    name,
+    ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+  }));
   document.components = {
     ...document.components,
     schemas: {

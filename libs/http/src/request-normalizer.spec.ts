@@ -104,4 +104,9 @@ describe(readMlflowRequest.name, () => {
       f: Number('0.12345678901234567'),
     });
   });
+
+  it('refuses a body with more long integers than a request has values, before parsing it', () => {
+    const body = `{"junk":[${Array.from({ length: 100_001 }, () => '12345678901234567').join(',')}]}`;
+    expect(() => readMlflowRequest(req({ body }))).toThrow('more than 100000 keys and list items');
+  });
 });

@@ -50,8 +50,9 @@ function parseLenientJson(body: unknown): unknown {
   let value = body;
   for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
     if (value.trim() === '') return undefined;
+    const text = quoteLongIntegers(value);
     try {
-      value = JSON.parse(quoteLongIntegers(value));
+      value = JSON.parse(text);
     } catch {
       return undefined;
     }
@@ -69,7 +70,13 @@ const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])-?\d{16,}(?![\w.])
  */
 function quoteLongIntegers(text: string): string {
   if (!/\d{16}/.test(text)) return text;
-  return text.replace(STRING_OR_LONG_INTEGER, (token) => (token[0] === '"' ? token : `"${token}"`));
+  let integers = 0;
+  return text.replace(STRING_OR_LONG_INTEGER, (token) => {
+    if (token[0] === '"') return token;
+    // Each is a value of the body: past the bound, stop here rather than after parsing it all.
+    if (++integers > MAX_VALUES_PER_BODY) throw tooManyValues();
+    return `"${token}"`;
+  });
 }
 
 const MAX_KEY_DEPTH = 32;
@@ -80,7 +87,8 @@ const MAX_KEY_DEPTH = 32;
  * the admitted size into seconds of CPU that stall every other request.
  */
 export const MAX_KEYS_PER_OBJECT = 1000;
-export const MAX_KEYS_PER_BODY = 100_000;
+/** Keys and list items of a whole body: a log-batch at MLflow's limits has about 5,000. */
+export const MAX_VALUES_PER_BODY = 100_000;
 
 function snakeCaseKeys(value: unknown): unknown {
   return new KeyNormalizer().normalize(value, 0);
@@ -88,13 +96,21 @@ function snakeCaseKeys(value: unknown): unknown {
 
 /** Turns keys to snake_case at every depth, counting them against the bounds as it goes. */
 class KeyNormalizer {
-  private keys = 0;
+  private values = 0;
+
+  private count(values: number): void {
+    this.values += values;
+    if (this.values > MAX_VALUES_PER_BODY) throw tooManyValues();
+  }
 
   normalize(value: unknown, depth: number): unknown {
     if (depth > MAX_KEY_DEPTH) {
       throw MlflowError.invalidParameterValue('The request body is nested too deeply.');
     }
-    if (Array.isArray(value)) return value.map((item) => this.normalize(item, depth + 1));
+    if (Array.isArray(value)) {
+      this.count(value.length);
+      return value.map((item) => this.normalize(item, depth + 1));
+    }
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value);
     if (entries.length > MAX_KEYS_PER_OBJECT) {
@@ -102,12 +118,7 @@ class KeyNormalizer {
         `The request body has an object with ${entries.length} keys, more than ${MAX_KEYS_PER_OBJECT}.`,
       );
     }
-    this.keys += entries.length;
-    if (this.keys > MAX_KEYS_PER_BODY) {
-      throw MlflowError.invalidParameterValue(
-        `The request body has more than ${MAX_KEYS_PER_BODY} keys.`,
-      );
-    }
+    this.count(entries.length);
     const result: Record<string, unknown> = {};
     for (const [key, item] of entries) {
       const snake = toSnakeCase(key);
@@ -125,4 +136,10 @@ function toSnakeCase(key: string): string {
   return /[A-Z]/.test(key) && /^[a-z]/.test(key)
     ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
     : key;
+}
+
+function tooManyValues(): MlflowError {
+  return MlflowError.invalidParameterValue(
+    `The request body has more than ${MAX_VALUES_PER_BODY} keys and list items.`,
+  );
 }

@@ -4,14 +4,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { refineOpenApiDocument } from './openapi-document';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, on every app. */
-export function setupSwagger(app: INestApplication, title: string): void {
+export function setupSwagger(app: INestApplication, title: string, serverUrl?: string): void {
   const config = new DocumentBuilder()
     .setTitle(title)
     .setDescription(swaggerIntro(title))
     .setVersion(SUITE_VERSION)
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .build();
-  const document = refineOpenApiDocument(SwaggerModule.createDocument(app, config));
+  const document = refineOpenApiDocument(SwaggerModule.createDocument(app, config), { serverUrl });
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -109,6 +109,8 @@ describe('OpenAPI and Swagger UI on the suite', () => {
       }
     }
     expect(document.servers.length).toBeGreaterThan(0);
+    const tags = (document as unknown as { tags: { name: string; description?: string }[] }).tags;
+    expect(tags.filter((tag) => !tag.description)).toEqual([]);
     expect(Object.keys(document.paths).filter((p) => p.startsWith('/ajax-api/'))).toEqual([
       '/ajax-api/2.0/mlflow/experiments/search-datasets',
       '/ajax-api/2.0/mlflow/metrics/get-history-bulk',

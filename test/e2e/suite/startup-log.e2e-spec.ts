@@ -137,3 +137,39 @@ describe('a service started with a bad environment', () => {
     expect(output).not.toContain('S3cretPw');
   });
 });
+
+describe('OpenAPI servers', () => {
+  async function servers(env: NodeJS.ProcessEnv): Promise<unknown> {
+    const port = await freePort();
+    const quiet = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation(() => true),
+    );
+    try {
+      const app = await bootstrapMlflowService(SUITE_SERVICE, {
+        BACKEND_STORE_URI: 'sqlite:///:memory:',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...env,
+      });
+      try {
+        const document = (await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json()) as {
+          servers: unknown;
+        };
+        return document.servers;
+      } finally {
+        await app.close();
+      }
+    } finally {
+      quiet.forEach((spy) => spy.mockRestore());
+    }
+  }
+
+  it('names the listen address, or PUBLIC_URL when the service sits behind a proxy', async () => {
+    expect(await servers({})).toEqual([
+      { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), description: 'This service' },
+    ]);
+    expect(await servers({ PUBLIC_URL: 'https://mlops.example.org/tracking' })).toEqual([
+      { url: 'https://mlops.example.org/tracking', description: 'This service' },
+    ]);
+  });
+});

@@ -75,7 +75,20 @@ describe.each(BACKENDS)('hostile input on %s', (backend) => {
     const objects = Array.from({ length: 200 }, () => manyKeys(600)).join(',');
     const res = await post('runs/log-batch', `{"run_id":"${runId}","metrics":[${objects}]}`);
     expectClientError(res);
-    expect(res.body.message).toContain('more than 100000 keys');
+    expect(res.body.message).toContain('more than 100000 keys and list items');
+    const longList = `{"experiment_ids":["${experimentId}"],"junk":[${'1,'.repeat(200_000)}1]}`;
+    expectClientError(await post('runs/search', longList));
+  });
+
+  it('serves the largest admitted body, and /health meanwhile', async () => {
+    const objects = Array.from({ length: 99 }, () => manyKeys(1000)).join(',');
+    const body = `{"experiment_ids":["${experimentId}"],"junk":[${objects}]}`;
+    const search = rawRequest(t, 'POST', '/api/2.0/mlflow/runs/search', JSON_HEADERS, body);
+    const health = await Promise.all(
+      Array.from({ length: 5 }, () => rawRequest(t, 'GET', '/health', {})),
+    );
+    expect(health.map((h) => h.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await search).status).toBe(200);
   });
 
   it('accepts the widest real request: log-batch at its total limit of 1000 entities', async () => {
