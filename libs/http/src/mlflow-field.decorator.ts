@@ -4,7 +4,12 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
 
-import { API_DOCS_HINT, pythonTypeName, readProtoDouble, readProtoInteger } from '@app/domain';
+import {
+  API_DOCS_HINT,
+  invalidParameterTypeError,
+  readProtoDouble,
+  readProtoInteger,
+} from '@app/domain';
 
 export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'enum' | 'object';
 
@@ -193,8 +198,9 @@ function fieldError(value: unknown, options: MlflowFieldOptions): string | null 
 
 const MISSING = '__missing__';
 
+/** MLflow's invalid-value message, with `%s` where class-validator's field path goes. */
 function invalidValueMessage(raw: unknown): string {
-  return `Invalid value ${JSON.stringify(raw)} for parameter '%s' supplied:  Hint: Value was of type '${pythonTypeName(raw)}'. ${API_DOCS_HINT}`;
+  return invalidParameterTypeError('%s', raw).message;
 }
 
 /** Fills the field name into a message produced by `MlflowField` (class-validator knows the path). */

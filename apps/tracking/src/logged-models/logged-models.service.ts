@@ -53,8 +53,6 @@ export interface SearchLoggedModelsParams {
 const MAX_PARAMS_PER_CREATE = LIMITS.maxParamsTagsPerBatch;
 /** Upper bound of params or tags in any other single request. */
 const MAX_ENTRIES_PER_REQUEST = LIMITS.maxEntitiesPerBatch;
-/** Larger pages are cut to this size; the client follows next_page_token. */
-const MAX_SEARCH_PAGE = 1000;
 const FINAL_STATUSES: readonly LoggedModelStatus[] = [
   'LOGGED_MODEL_READY',
   'LOGGED_MODEL_UPLOAD_FAILED',
@@ -134,7 +132,7 @@ export class LoggedModelsService {
     }
     const maxResults = Math.min(
       request.maxResults || LIMITS.searchLoggedModelsDefaultMaxResults,
-      MAX_SEARCH_PAGE,
+      LIMITS.searchLoggedModelsMaxResults,
     );
     const filter = parseSearchFilter(request.filter, 'logged-models');
     const orderBy = toOrderBy(request.orderBy);

@@ -46,12 +46,6 @@ export interface LogBatchParams {
   tags: KeyValue[];
 }
 
-/** Column widths MLflow leaves to the database; checked here so that they fail as 400, not 500. */
-const MAX_RUN_NAME_LENGTH = 250;
-const MAX_USER_ID_LENGTH = 256;
-const MAX_MODEL_ID_LENGTH = 64;
-const MAX_DATASET_SOURCE_TYPE_LENGTH = 36;
-
 const MODEL_JSON_REQUIRED_FIELDS = ['artifact_path', 'flavors', 'run_id', 'utc_time_created'];
 /** What `Model.get_tags_dict()` leaves out of the log-model history. */
 const MODEL_JSON_OMITTED_FIELDS = new Set(['signature', 'saved_input_example_info']);
@@ -84,8 +78,8 @@ export class RunsService {
     const runName = params.runName || tagName || generateRunName();
     checkRunName(runName);
     const userId = params.userId ?? '';
-    if (userId.length > MAX_USER_ID_LENGTH) {
-      throw lengthError('user_id', userId.length, MAX_USER_ID_LENGTH);
+    if (userId.length > LIMITS.maxUserIdLength) {
+      throw lengthError('user_id', userId.length, LIMITS.maxUserIdLength);
     }
     return this.runs.createRun({
       experimentId: params.experimentId || '0',
@@ -232,8 +226,8 @@ export class RunsService {
 }
 
 function checkRunName(name: string): void {
-  if (name.length > MAX_RUN_NAME_LENGTH) {
-    throw lengthError('run_name', name.length, MAX_RUN_NAME_LENGTH);
+  if (name.length > LIMITS.maxRunNameLength) {
+    throw lengthError('run_name', name.length, LIMITS.maxRunNameLength);
   }
 }
 
@@ -290,7 +284,7 @@ function checkDatasetInput(input: DatasetInput): void {
   const limits: [string, string | null | undefined, number][] = [
     ['name', dataset.name, LIMITS.maxDatasetNameLength],
     ['digest', dataset.digest, LIMITS.maxDatasetDigestLength],
-    ['source_type', dataset.sourceType, MAX_DATASET_SOURCE_TYPE_LENGTH],
+    ['source_type', dataset.sourceType, LIMITS.maxDatasetSourceTypeLength],
     ['source', dataset.source, LIMITS.maxDatasetSourceLength],
     ['schema', dataset.schema, LIMITS.maxDatasetSchemaLength],
     ['profile', dataset.profile, LIMITS.maxDatasetProfileLength],
@@ -305,8 +299,8 @@ function checkDatasetInput(input: DatasetInput): void {
 }
 
 function checkModelId(modelId: string): void {
-  if (modelId.length > MAX_MODEL_ID_LENGTH) {
-    throw lengthError('model_id', modelId.length, MAX_MODEL_ID_LENGTH);
+  if (modelId.length > LIMITS.maxModelIdLength) {
+    throw lengthError('model_id', modelId.length, LIMITS.maxModelIdLength);
   }
 }
 

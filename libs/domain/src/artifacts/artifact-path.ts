@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 
 import { MlflowError } from '../errors';
+import { LIMITS } from '../rules/limits';
 
-const MAX_DECODE_ROUNDS = 10;
 const MAX_PATH_BYTES = 1024;
 const MAX_SEGMENTS = 64;
 /** Anything longer cannot decode to a path within MAX_PATH_BYTES, so skip the work. */
@@ -62,7 +62,7 @@ function decodeOnce(value: string): string {
 
 function decodeUntilStable(raw: string): string {
   let current = raw;
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+  for (let round = 0; round < LIMITS.maxPercentDecodeRounds; round++) {
     const next = decodeOnce(current);
     if (next === current) return current;
     current = next;

@@ -27,6 +27,15 @@ export const LIMITS = {
   searchModelVersionsDefaultMaxResults: 200_000,
   searchModelVersionsMaxResults: 200_000,
   searchLoggedModelsDefaultMaxResults: 100,
+  /** Larger logged-model pages are cut to this size; the client follows next_page_token. */
+  searchLoggedModelsMaxResults: 1000,
+  /** Column widths MLflow leaves to the database; checked first so that they fail as 400. */
+  maxRunNameLength: 250,
+  maxUserIdLength: 256,
+  maxModelIdLength: 64,
+  maxDatasetSourceTypeLength: 36,
+  /** Percent-decoding rounds before a path or source still encoded is refused. */
+  maxPercentDecodeRounds: 10,
   /** The logged_models name and model_type columns. */
   maxLoggedModelNameLength: 500,
   maxLoggedModelTypeLength: 500,

@@ -177,7 +177,6 @@ export const REMOTE_SOURCE_SCHEMES: readonly string[] = [
 ];
 
 export const MAX_SOURCE_LENGTH = 4096;
-const MAX_DECODE_ROUNDS = 10;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s;
 // Control characters, backslashes (a separator on Windows), fragments, queries and `;params`:
 // none belongs in a model location, and each has been used to smuggle `..` past a validator.
@@ -215,7 +214,7 @@ function decodeOnce(value: string): string | null {
 
 function decodeUntilStable(raw: string): string | null {
   let current = raw;
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+  for (let round = 0; round < LIMITS.maxPercentDecodeRounds; round++) {
     const next = decodeOnce(current);
     if (next === null) return null;
     if (next === current) return current;
