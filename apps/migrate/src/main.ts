@@ -12,7 +12,7 @@ const logger = serviceLogger();
  * pending migrations of the one chain to BACKEND_STORE_URI and exits.
  */
 async function main(): Promise<void> {
-  const config = loadEnv(ServerEnv, process.env);
+  const config = loadEnv(ServerEnv);
   const dataSource = createDataSource({ backendStoreUri: config.BACKEND_STORE_URI });
   await dataSource.initialize();
   try {

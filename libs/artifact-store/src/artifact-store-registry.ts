@@ -178,7 +178,7 @@ export function defaultArtifactStoreRegistry(): ArtifactStoreRegistry {
     .register('sftp', sftpFactory);
 }
 
-/** `createArtifactStore(process.env.ARTIFACTS_DESTINATION, {...})` with the built-in schemes. */
+/** The store for a destination URI (the validated ARTIFACTS_DESTINATION), with the built-in schemes. */
 export function createArtifactStore(
   destination: string,
   options?: ArtifactStoreOptions,

@@ -14,7 +14,11 @@ export class ConfigurationError extends Error {
  * failing with one message that lists every bad variable. Only apps' `config/` folders and the
  * service bootstrap call it.
  */
-export function loadEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv): T {
+export function loadEnv<T extends object>(
+  cls: new () => T,
+  // The one read of the process environment; tests pass their own.
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   const instance = plainToInstance(cls, env, {
     enableImplicitConversion: true,
     exposeDefaultValues: true,

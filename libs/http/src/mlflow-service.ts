@@ -27,7 +27,7 @@ export interface MlflowService<E extends ServerEnv = ServerEnv> {
 /** The service's root module over this environment (validated here, failing on any bad variable). */
 export function mlflowServiceModule<E extends ServerEnv>(
   service: MlflowService<E>,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
 ): DynamicModule {
   return rootModule(service, loadEnv(service.env, env));
 }
@@ -38,7 +38,7 @@ export function mlflowServiceModule<E extends ServerEnv>(
  */
 export async function bootstrapMlflowService<E extends ServerEnv>(
   service: MlflowService<E>,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
 ): Promise<NestFastifyApplication> {
   const config = loadEnv(service.env, env);
   const logger = serviceLogger();
@@ -61,7 +61,7 @@ export async function bootstrapMlflowService<E extends ServerEnv>(
  */
 export function runMlflowService<E extends ServerEnv>(
   service: MlflowService<E>,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
 ): Promise<void> {
   return bootstrapMlflowService(service, env).then(
     () => undefined,
