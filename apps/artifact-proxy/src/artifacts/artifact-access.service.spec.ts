@@ -1,27 +1,16 @@
-import {
-  DatasetSummary,
-  LoggedModel,
-  LoggedModelStore,
-  MetricHistoryPage,
-  MlflowError,
-  Run,
-  RunInfo,
-  RunMetric,
-  RunStore,
-} from '@app/domain';
+import { LoggedModel, MlflowError, RunInfo } from '@app/domain';
 
+import { UnusedLoggedModelStore, UnusedRunStore } from '../../../../test/support/unused-ports';
 import { ArtifactAccess } from './artifact-access.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
 
-const notUsed = (): Promise<never> => Promise.reject(new Error('not used by ArtifactAccess'));
-
 /** Knows RUN_ID in experiment 1; records every lookup. */
-class FakeRunStore extends RunStore {
+class FakeRunStore extends UnusedRunStore {
   lookups: string[] = [];
 
-  getRunInfo(runId: string): Promise<RunInfo> {
+  override getRunInfo(runId: string): Promise<RunInfo> {
     this.lookups.push(runId);
     if (runId !== RUN_ID) {
       return Promise.reject(MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`));
@@ -38,61 +27,13 @@ class FakeRunStore extends RunStore {
       lifecycleStage: 'active',
     });
   }
-  createRun(): Promise<Run> {
-    return notUsed();
-  }
-  getRun(): Promise<Run> {
-    return notUsed();
-  }
-  updateRun(): Promise<RunInfo> {
-    return notUsed();
-  }
-  deleteRun(): Promise<void> {
-    return notUsed();
-  }
-  restoreRun(): Promise<void> {
-    return notUsed();
-  }
-  logBatch(): Promise<void> {
-    return notUsed();
-  }
-  logMetric(): Promise<void> {
-    return notUsed();
-  }
-  deleteTag(): Promise<void> {
-    return notUsed();
-  }
-  appendLoggedModelHistory(): Promise<void> {
-    return notUsed();
-  }
-  logInputs(): Promise<void> {
-    return notUsed();
-  }
-  logOutputs(): Promise<void> {
-    return notUsed();
-  }
-  searchRuns(): Promise<{ items: Run[]; hasMore: boolean }> {
-    return notUsed();
-  }
-  getMetricHistory(): Promise<MetricHistoryPage> {
-    return notUsed();
-  }
-  getMetricHistoryBulkInterval(): Promise<RunMetric[]> {
-    return notUsed();
-  }
-  getMetricHistoryBulk(): Promise<RunMetric[]> {
-    return notUsed();
-  }
-  searchDatasets(): Promise<DatasetSummary[]> {
-    return notUsed();
-  }
 }
 
 /** Knows MODEL_ID in experiment 1; records every lookup with its allowDeleted flag. */
-class FakeLoggedModelStore extends LoggedModelStore {
+class FakeLoggedModelStore extends UnusedLoggedModelStore {
   lookups: [string, boolean | undefined][] = [];
 
-  getLoggedModel(modelId: string, allowDeleted?: boolean): Promise<LoggedModel> {
+  override getLoggedModel(modelId: string, allowDeleted?: boolean): Promise<LoggedModel> {
     this.lookups.push([modelId, allowDeleted]);
     if (modelId !== MODEL_ID) {
       return Promise.reject(
@@ -115,27 +56,6 @@ class FakeLoggedModelStore extends LoggedModelStore {
       params: [],
       metrics: [],
     });
-  }
-  createLoggedModel(): Promise<LoggedModel> {
-    return notUsed();
-  }
-  deleteLoggedModel(): Promise<void> {
-    return notUsed();
-  }
-  finalizeLoggedModel(): Promise<LoggedModel> {
-    return notUsed();
-  }
-  setLoggedModelTags(): Promise<void> {
-    return notUsed();
-  }
-  deleteLoggedModelTag(): Promise<void> {
-    return notUsed();
-  }
-  logLoggedModelParams(): Promise<void> {
-    return notUsed();
-  }
-  searchLoggedModels(): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
-    return notUsed();
   }
 }
 

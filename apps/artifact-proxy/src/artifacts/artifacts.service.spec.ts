@@ -1,11 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 
-import { ArtifactStat, ArtifactStore, FileInfo, MlflowError } from '@app/domain';
+import { FileInfo, MlflowError } from '@app/domain';
 
+import { UnusedArtifactStore } from '../../../../test/support/unused-ports';
 import { ArtifactAccess, ArtifactTarget } from './artifact-access.service';
 import { ArtifactsService, MULTIPART_NOT_SUPPORTED } from './artifacts.service';
-
-const notUsed = (): Promise<never> => Promise.reject(new Error('not used by ArtifactsService'));
 
 /**
  * Records which check each route asks for. The resolved path differs from the raw one, so the
@@ -32,34 +31,28 @@ class FakeAccess implements Pick<ArtifactAccess, 'resolve' | 'resolveFile'> {
 }
 
 /** Records the paths it is asked for; `writeError` makes write fail with it. */
-class FakeArtifactStore extends ArtifactStore {
+class FakeArtifactStore extends UnusedArtifactStore {
   calls: [string, string][] = [];
   written: Readable[] = [];
   listing: FileInfo[] | null = [];
   writeError?: Error;
 
-  list(path: string): Promise<FileInfo[] | null> {
+  override list(path: string): Promise<FileInfo[] | null> {
     this.calls.push(['list', path]);
     return Promise.resolve(this.listing);
   }
-  openRead(path: string): Promise<Readable> {
+  override openRead(path: string): Promise<Readable> {
     this.calls.push(['openRead', path]);
     return Promise.resolve(Readable.from([Buffer.from('bytes')]));
   }
-  write(path: string, source: Readable): Promise<void> {
+  override write(path: string, source: Readable): Promise<void> {
     this.calls.push(['write', path]);
     this.written.push(source);
     return this.writeError === undefined ? Promise.resolve() : Promise.reject(this.writeError);
   }
-  delete(path: string): Promise<void> {
+  override delete(path: string): Promise<void> {
     this.calls.push(['delete', path]);
     return Promise.resolve();
-  }
-  stat(): Promise<ArtifactStat | null> {
-    return notUsed();
-  }
-  close(): Promise<void> {
-    return notUsed();
   }
 }
 

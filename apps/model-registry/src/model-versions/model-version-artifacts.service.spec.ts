@@ -1,15 +1,13 @@
 import { Readable } from 'node:stream';
 
-import { ArtifactStat, ArtifactStore, FileInfo, MlflowError } from '@app/domain';
+import { MlflowError } from '@app/domain';
 
+import { UnusedArtifactStore } from '../../../../test/support/unused-ports';
 import { ModelVersionArtifactsService } from './model-version-artifacts.service';
 import { ModelVersionsService } from './model-versions.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
-
-const notUsed = (): Promise<never> =>
-  Promise.reject(new Error('not used by ModelVersionArtifactsService'));
 
 /** The one ModelVersionsService method the download needs; `location` is its answer. */
 class FakeVersions implements Pick<ModelVersionsService, 'getDownloadUri'> {
@@ -22,27 +20,12 @@ class FakeVersions implements Pick<ModelVersionsService, 'getDownloadUri'> {
   }
 }
 
-class FakeArtifactStore extends ArtifactStore {
+class FakeArtifactStore extends UnusedArtifactStore {
   opened: string[] = [];
 
-  openRead(path: string): Promise<Readable> {
+  override openRead(path: string): Promise<Readable> {
     this.opened.push(path);
     return Promise.resolve(Readable.from([Buffer.from('bytes')]));
-  }
-  list(): Promise<FileInfo[] | null> {
-    return notUsed();
-  }
-  stat(): Promise<ArtifactStat | null> {
-    return notUsed();
-  }
-  write(): Promise<void> {
-    return notUsed();
-  }
-  delete(): Promise<void> {
-    return notUsed();
-  }
-  close(): Promise<void> {
-    return notUsed();
   }
 }
 

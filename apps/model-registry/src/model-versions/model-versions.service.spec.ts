@@ -3,14 +3,13 @@ import {
   KeyValue,
   LoggedModelLocation,
   MlflowError,
-  ModelRegistryStore,
   ModelStage,
   ModelVersion,
-  RegisteredModel,
   RunArtifactRoot,
   SearchRegistryQuery,
 } from '@app/domain';
 
+import { UnusedModelRegistryStore } from '../../../../test/support/unused-ports';
 import { ModelSourceResolver } from './model-source-resolver';
 import { CreateModelVersionParams, ModelVersionsService } from './model-versions.service';
 
@@ -19,13 +18,11 @@ const RUN_ROOT = `mlflow-artifacts:/1/${RUN_ID}/artifacts`;
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
 const MODEL_ROOT = `mlflow-artifacts:/1/models/${MODEL_ID}/artifacts`;
 
-const notUsed = (): Promise<never> => Promise.reject(new Error('not used by ModelVersionsService'));
-
 /**
  * Knows one run and one logged model; records every call as `[method, ...args]`. `stored` is the
  * version getModelVersion answers.
  */
-class FakeRegistryStore extends ModelRegistryStore {
+class FakeRegistryStore extends UnusedModelRegistryStore {
   calls: unknown[][] = [];
   hasMore = false;
   stored = version();
@@ -39,20 +36,20 @@ class FakeRegistryStore extends ModelRegistryStore {
     return this.calls.map(([method]) => method);
   }
 
-  createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
+  override createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
     return this.record('createModelVersion', [input], version());
   }
-  getModelVersion(name: string, versionNumber: number): Promise<ModelVersion> {
+  override getModelVersion(name: string, versionNumber: number): Promise<ModelVersion> {
     return this.record('getModelVersion', [name, versionNumber], this.stored);
   }
-  updateModelVersion(
+  override updateModelVersion(
     name: string,
     versionNumber: number,
     description: string,
   ): Promise<ModelVersion> {
     return this.record('updateModelVersion', [name, versionNumber, description], version());
   }
-  transitionModelVersionStage(
+  override transitionModelVersionStage(
     name: string,
     versionNumber: number,
     stage: ModelStage,
@@ -64,10 +61,10 @@ class FakeRegistryStore extends ModelRegistryStore {
       version(),
     );
   }
-  deleteModelVersion(name: string, versionNumber: number): Promise<void> {
+  override deleteModelVersion(name: string, versionNumber: number): Promise<void> {
     return this.record('deleteModelVersion', [name, versionNumber], undefined);
   }
-  searchModelVersions(
+  override searchModelVersions(
     query: SearchRegistryQuery,
   ): Promise<{ items: ModelVersion[]; hasMore: boolean }> {
     return this.record('searchModelVersions', [query], {
@@ -75,13 +72,13 @@ class FakeRegistryStore extends ModelRegistryStore {
       hasMore: this.hasMore,
     });
   }
-  setModelVersionTag(name: string, versionNumber: number, tag: KeyValue): Promise<void> {
+  override setModelVersionTag(name: string, versionNumber: number, tag: KeyValue): Promise<void> {
     return this.record('setModelVersionTag', [name, versionNumber, tag], undefined);
   }
-  deleteModelVersionTag(name: string, versionNumber: number, key: string): Promise<void> {
+  override deleteModelVersionTag(name: string, versionNumber: number, key: string): Promise<void> {
     return this.record('deleteModelVersionTag', [name, versionNumber, key], undefined);
   }
-  findRunArtifactRoots(runIds: string[]): Promise<RunArtifactRoot[]> {
+  override findRunArtifactRoots(runIds: string[]): Promise<RunArtifactRoot[]> {
     const found = runIds
       .filter((id) => id === RUN_ID)
       .map((runId) => ({
@@ -90,7 +87,7 @@ class FakeRegistryStore extends ModelRegistryStore {
       }));
     return this.record('findRunArtifactRoots', [runIds], found);
   }
-  findLoggedModelLocations(modelIds: string[]): Promise<LoggedModelLocation[]> {
+  override findLoggedModelLocations(modelIds: string[]): Promise<LoggedModelLocation[]> {
     const found = modelIds
       .filter((id) => id === MODEL_ID)
       .map((modelId) => ({
@@ -100,53 +97,14 @@ class FakeRegistryStore extends ModelRegistryStore {
       }));
     return this.record('findLoggedModelLocations', [modelIds], found);
   }
-  getModelVersionByAlias(): Promise<ModelVersion> {
-    return notUsed();
-  }
-  getLatestModelVersion(): Promise<ModelVersion | null> {
-    return notUsed();
-  }
-  getLatestVersions(): Promise<ModelVersion[]> {
-    return notUsed();
-  }
-  createRegisteredModel(): Promise<RegisteredModel> {
-    return notUsed();
-  }
-  getRegisteredModel(): Promise<RegisteredModel> {
-    return notUsed();
-  }
   missingModel = false;
-  assertRegisteredModelExists(name: string): Promise<void> {
+  override assertRegisteredModelExists(name: string): Promise<void> {
     this.calls.push(['assertRegisteredModelExists', name]);
     return this.missingModel
       ? Promise.reject(
           MlflowError.resourceDoesNotExist(`Registered Model with name=${name} not found`),
         )
       : Promise.resolve();
-  }
-  renameRegisteredModel(): Promise<RegisteredModel> {
-    return notUsed();
-  }
-  updateRegisteredModel(): Promise<RegisteredModel> {
-    return notUsed();
-  }
-  deleteRegisteredModel(): Promise<void> {
-    return notUsed();
-  }
-  searchRegisteredModels(): Promise<{ items: RegisteredModel[]; hasMore: boolean }> {
-    return notUsed();
-  }
-  setRegisteredModelTag(): Promise<void> {
-    return notUsed();
-  }
-  deleteRegisteredModelTag(): Promise<void> {
-    return notUsed();
-  }
-  setRegisteredModelAlias(): Promise<void> {
-    return notUsed();
-  }
-  deleteRegisteredModelAlias(): Promise<void> {
-    return notUsed();
   }
 }
 

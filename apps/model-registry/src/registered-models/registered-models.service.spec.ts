@@ -1,24 +1,18 @@
 import {
-  CreateModelVersionInput,
   CreateRegisteredModelInput,
   KeyValue,
-  LoggedModelLocation,
   MlflowError,
-  ModelRegistryStore,
   ModelStage,
   ModelVersion,
   RegisteredModel,
-  RunArtifactRoot,
   SearchRegistryQuery,
 } from '@app/domain';
 
+import { UnusedModelRegistryStore } from '../../../../test/support/unused-ports';
 import { RegisteredModelsService } from './registered-models.service';
 
-const notUsed = (): Promise<never> =>
-  Promise.reject(new Error('not used by RegisteredModelsService'));
-
 /** Records every call that reaches the store as `[method, ...args]`. */
-class FakeRegistryStore extends ModelRegistryStore {
+class FakeRegistryStore extends UnusedModelRegistryStore {
   calls: unknown[][] = [];
   hasMore = false;
   latest: ModelVersion | null = version('4');
@@ -28,25 +22,25 @@ class FakeRegistryStore extends ModelRegistryStore {
     return Promise.resolve(result);
   }
 
-  createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
+  override createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
     return this.record('createRegisteredModel', [input], registered(input.name));
   }
-  getRegisteredModel(name: string): Promise<RegisteredModel> {
+  override getRegisteredModel(name: string): Promise<RegisteredModel> {
     return this.record('getRegisteredModel', [name], registered(name));
   }
-  assertRegisteredModelExists(name: string): Promise<void> {
+  override assertRegisteredModelExists(name: string): Promise<void> {
     return this.record('assertRegisteredModelExists', [name], undefined);
   }
-  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+  override renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     return this.record('renameRegisteredModel', [name, newName], registered(newName));
   }
-  updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
+  override updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
     return this.record('updateRegisteredModel', [name, description], registered(name));
   }
-  deleteRegisteredModel(name: string): Promise<void> {
+  override deleteRegisteredModel(name: string): Promise<void> {
     return this.record('deleteRegisteredModel', [name], undefined);
   }
-  searchRegisteredModels(
+  override searchRegisteredModels(
     query: SearchRegistryQuery,
   ): Promise<{ items: RegisteredModel[]; hasMore: boolean }> {
     return this.record('searchRegisteredModels', [query], {
@@ -54,56 +48,30 @@ class FakeRegistryStore extends ModelRegistryStore {
       hasMore: this.hasMore,
     });
   }
-  getLatestVersions(name: string, stages: ModelStage[] | null): Promise<ModelVersion[]> {
+  override getLatestVersions(name: string, stages: ModelStage[] | null): Promise<ModelVersion[]> {
     return this.record('getLatestVersions', [name, stages], [version('1')]);
   }
-  setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
+  override setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
     return this.record('setRegisteredModelTag', [name, tag], undefined);
   }
-  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+  override deleteRegisteredModelTag(name: string, key: string): Promise<void> {
     return this.record('deleteRegisteredModelTag', [name, key], undefined);
   }
-  setRegisteredModelAlias(name: string, alias: string, versionNumber: number): Promise<void> {
+  override setRegisteredModelAlias(
+    name: string,
+    alias: string,
+    versionNumber: number,
+  ): Promise<void> {
     return this.record('setRegisteredModelAlias', [name, alias, versionNumber], undefined);
   }
-  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+  override deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     return this.record('deleteRegisteredModelAlias', [name, alias], undefined);
   }
-  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+  override getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
     return this.record('getModelVersionByAlias', [name, alias], version('2'));
   }
-  getLatestModelVersion(name: string): Promise<ModelVersion | null> {
+  override getLatestModelVersion(name: string): Promise<ModelVersion | null> {
     return this.record('getLatestModelVersion', [name], this.latest);
-  }
-  createModelVersion(_input: CreateModelVersionInput): Promise<ModelVersion> {
-    return notUsed();
-  }
-  getModelVersion(): Promise<ModelVersion> {
-    return notUsed();
-  }
-  updateModelVersion(): Promise<ModelVersion> {
-    return notUsed();
-  }
-  transitionModelVersionStage(): Promise<ModelVersion> {
-    return notUsed();
-  }
-  deleteModelVersion(): Promise<void> {
-    return notUsed();
-  }
-  searchModelVersions(): Promise<{ items: ModelVersion[]; hasMore: boolean }> {
-    return notUsed();
-  }
-  setModelVersionTag(): Promise<void> {
-    return notUsed();
-  }
-  deleteModelVersionTag(): Promise<void> {
-    return notUsed();
-  }
-  findRunArtifactRoots(): Promise<RunArtifactRoot[]> {
-    return notUsed();
-  }
-  findLoggedModelLocations(): Promise<LoggedModelLocation[]> {
-    return notUsed();
   }
 }
 

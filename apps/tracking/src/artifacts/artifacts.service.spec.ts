@@ -1,21 +1,12 @@
 import { Readable } from 'node:stream';
 
-import {
-  ArtifactStat,
-  ArtifactStore,
-  DatasetSummary,
-  FileInfo,
-  LIMITS,
-  LoggedModel,
-  LoggedModelStore,
-  MetricHistoryPage,
-  MlflowError,
-  Run,
-  RunInfo,
-  RunMetric,
-  RunStore,
-} from '@app/domain';
+import { FileInfo, LIMITS, LoggedModel, MlflowError, RunInfo } from '@app/domain';
 
+import {
+  UnusedArtifactStore,
+  UnusedLoggedModelStore,
+  UnusedRunStore,
+} from '../../../../test/support/unused-ports';
 import { ArtifactsService } from './artifacts.service';
 
 const MAX_UI_UPLOAD_BYTES = LIMITS.uiUploadMaxBytes;
@@ -23,14 +14,12 @@ const MAX_UI_UPLOAD_BYTES = LIMITS.uiUploadMaxBytes;
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
 
-const notUsed = (): Promise<never> => Promise.reject(new Error('not used by ArtifactsService'));
-
 /** Answers getRunInfo with `artifactUri`; records which runs were looked up. */
-class FakeRunStore extends RunStore {
+class FakeRunStore extends UnusedRunStore {
   lookups: string[] = [];
   artifactUri = `mlflow-artifacts:/1/${RUN_ID}/artifacts`;
 
-  getRunInfo(runId: string): Promise<RunInfo> {
+  override getRunInfo(runId: string): Promise<RunInfo> {
     this.lookups.push(runId);
     return Promise.resolve({
       runId,
@@ -44,60 +33,12 @@ class FakeRunStore extends RunStore {
       lifecycleStage: 'active',
     });
   }
-  createRun(): Promise<Run> {
-    return notUsed();
-  }
-  getRun(): Promise<Run> {
-    return notUsed();
-  }
-  updateRun(): Promise<RunInfo> {
-    return notUsed();
-  }
-  deleteRun(): Promise<void> {
-    return notUsed();
-  }
-  restoreRun(): Promise<void> {
-    return notUsed();
-  }
-  logBatch(): Promise<void> {
-    return notUsed();
-  }
-  logMetric(): Promise<void> {
-    return notUsed();
-  }
-  deleteTag(): Promise<void> {
-    return notUsed();
-  }
-  appendLoggedModelHistory(): Promise<void> {
-    return notUsed();
-  }
-  logInputs(): Promise<void> {
-    return notUsed();
-  }
-  logOutputs(): Promise<void> {
-    return notUsed();
-  }
-  searchRuns(): Promise<{ items: Run[]; hasMore: boolean }> {
-    return notUsed();
-  }
-  getMetricHistory(): Promise<MetricHistoryPage> {
-    return notUsed();
-  }
-  getMetricHistoryBulkInterval(): Promise<RunMetric[]> {
-    return notUsed();
-  }
-  getMetricHistoryBulk(): Promise<RunMetric[]> {
-    return notUsed();
-  }
-  searchDatasets(): Promise<DatasetSummary[]> {
-    return notUsed();
-  }
 }
 
-class FakeLoggedModelStore extends LoggedModelStore {
+class FakeLoggedModelStore extends UnusedLoggedModelStore {
   lookups: string[] = [];
 
-  getLoggedModel(modelId: string): Promise<LoggedModel> {
+  override getLoggedModel(modelId: string): Promise<LoggedModel> {
     this.lookups.push(modelId);
     return Promise.resolve({
       modelId,
@@ -116,57 +57,27 @@ class FakeLoggedModelStore extends LoggedModelStore {
       metrics: [],
     });
   }
-  createLoggedModel(): Promise<LoggedModel> {
-    return notUsed();
-  }
-  deleteLoggedModel(): Promise<void> {
-    return notUsed();
-  }
-  finalizeLoggedModel(): Promise<LoggedModel> {
-    return notUsed();
-  }
-  setLoggedModelTags(): Promise<void> {
-    return notUsed();
-  }
-  deleteLoggedModelTag(): Promise<void> {
-    return notUsed();
-  }
-  logLoggedModelParams(): Promise<void> {
-    return notUsed();
-  }
-  searchLoggedModels(): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
-    return notUsed();
-  }
 }
 
 /** Records the paths it is asked for and the bytes written; `listing` is what list answers. */
-class FakeArtifactStore extends ArtifactStore {
+class FakeArtifactStore extends UnusedArtifactStore {
   listed: string[] = [];
   opened: string[] = [];
   written = new Map<string, Buffer>();
   listing: FileInfo[] | null = [];
 
-  list(path: string): Promise<FileInfo[] | null> {
+  override list(path: string): Promise<FileInfo[] | null> {
     this.listed.push(path);
     return Promise.resolve(this.listing);
   }
-  stat(): Promise<ArtifactStat | null> {
-    return notUsed();
-  }
-  openRead(path: string): Promise<Readable> {
+  override openRead(path: string): Promise<Readable> {
     this.opened.push(path);
     return Promise.resolve(Readable.from([Buffer.from('bytes')]));
   }
-  async write(path: string, source: Readable): Promise<void> {
+  override async write(path: string, source: Readable): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of source) chunks.push(Buffer.from(chunk as Uint8Array));
     this.written.set(path, Buffer.concat(chunks));
-  }
-  delete(): Promise<void> {
-    return notUsed();
-  }
-  close(): Promise<void> {
-    return notUsed();
   }
 }
 

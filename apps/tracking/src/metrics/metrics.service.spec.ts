@@ -1,31 +1,25 @@
 import {
-  CreateRunInput,
-  DatasetSummary,
   MetricHistoryBulkIntervalQuery,
   MetricHistoryPage,
   MetricHistoryQuery,
   MetricHistoryStart,
   MlflowError,
-  Run,
-  RunInfo,
   RunMetric,
-  RunStore,
 } from '@app/domain';
 
+import { UnusedRunStore } from '../../../../test/support/unused-ports';
 import { MetricsService } from './metrics.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 
-const notUsed = (): Promise<never> => Promise.reject(new Error('not used by MetricsService'));
-
 /** Records the history reads; `next` is where the store says the next page starts. */
-class FakeRunStore extends RunStore {
+class FakeRunStore extends UnusedRunStore {
   histories: MetricHistoryQuery[] = [];
   intervals: MetricHistoryBulkIntervalQuery[] = [];
   bulks: [string[], string, number][] = [];
   next?: MetricHistoryStart;
 
-  getMetricHistory(query: MetricHistoryQuery): Promise<MetricHistoryPage> {
+  override getMetricHistory(query: MetricHistoryQuery): Promise<MetricHistoryPage> {
     this.histories.push(query);
     return Promise.resolve({
       key: query.metricKey,
@@ -35,55 +29,15 @@ class FakeRunStore extends RunStore {
       next: this.next,
     });
   }
-  getMetricHistoryBulkInterval(query: MetricHistoryBulkIntervalQuery): Promise<RunMetric[]> {
+  override getMetricHistoryBulkInterval(
+    query: MetricHistoryBulkIntervalQuery,
+  ): Promise<RunMetric[]> {
     this.intervals.push(query);
     return Promise.resolve([point()]);
   }
-  getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number) {
+  override getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number) {
     this.bulks.push([runIds, metricKey, maxResults]);
     return Promise.resolve([point()]);
-  }
-  createRun(_input: CreateRunInput): Promise<Run> {
-    return notUsed();
-  }
-  getRun(): Promise<Run> {
-    return notUsed();
-  }
-  getRunInfo(): Promise<RunInfo> {
-    return notUsed();
-  }
-  updateRun(): Promise<RunInfo> {
-    return notUsed();
-  }
-  deleteRun(): Promise<void> {
-    return notUsed();
-  }
-  restoreRun(): Promise<void> {
-    return notUsed();
-  }
-  logBatch(): Promise<void> {
-    return notUsed();
-  }
-  logMetric(): Promise<void> {
-    return notUsed();
-  }
-  deleteTag(): Promise<void> {
-    return notUsed();
-  }
-  appendLoggedModelHistory(): Promise<void> {
-    return notUsed();
-  }
-  logInputs(): Promise<void> {
-    return notUsed();
-  }
-  logOutputs(): Promise<void> {
-    return notUsed();
-  }
-  searchRuns(): Promise<{ items: Run[]; hasMore: boolean }> {
-    return notUsed();
-  }
-  searchDatasets(): Promise<DatasetSummary[]> {
-    return notUsed();
   }
 }
 
