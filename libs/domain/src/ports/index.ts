@@ -3,3 +3,4 @@ export * from './experiment-store';
 export * from './logged-model-store';
 export * from './model-registry-store';
 export * from './run-store';
+export * from './identity-store';

@@ -1,3 +1,10 @@
+import {
+  ApiTokenEntity,
+  AuditEventEntity,
+  ExperimentPermissionEntity,
+  RegisteredModelPermissionEntity,
+  UserEntity,
+} from './access.entities';
 import { DatasetEntity } from './dataset.entity';
 import { ExperimentEntity } from './experiment.entity';
 import { ExperimentTagEntity } from './experiment-tag.entity';
@@ -21,7 +28,12 @@ import { RunModelOutputEntity } from './run-model-output.entity';
 import { RunTagEntity } from './run-tag.entity';
 
 export {
+  ApiTokenEntity,
+  AuditEventEntity,
   DatasetEntity,
+  ExperimentPermissionEntity,
+  RegisteredModelPermissionEntity,
+  UserEntity,
   ExperimentEntity,
   ExperimentTagEntity,
   LatestMetricEntity,
@@ -44,7 +56,7 @@ export {
   RunTagEntity,
 };
 
-/** Every table of the one migration, in its order. Never a glob (webpack trap). */
+/** Every table of the migrations, in its order. Never a glob (webpack trap). */
 export const ENTITIES = [
   ExperimentEntity,
   ExperimentTagEntity,
@@ -67,4 +79,9 @@ export const ENTITIES = [
   RegisteredModelTagEntity,
   ModelVersionTagEntity,
   RegisteredModelAliasEntity,
+  UserEntity,
+  ApiTokenEntity,
+  ExperimentPermissionEntity,
+  RegisteredModelPermissionEntity,
+  AuditEventEntity,
 ];

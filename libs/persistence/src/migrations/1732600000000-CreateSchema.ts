@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex 
 
 import { DEFAULT_EXPERIMENT_NAME } from '@app/domain';
 
-import { dialectOf, DialectSchema } from '../dialects';
+import { dialectOf } from '../dialects';
+import { columnFactory } from './column-factory';
 
 /**
  * The whole backend store as of the first release: tracking (experiments = FLOps projects,
@@ -281,57 +282,4 @@ export class CreateSchema1732600000000 implements MigrationInterface {
       await queryRunner.dropTable(table);
     }
   }
-}
-
-function columnFactory(schema: DialectSchema) {
-  const text = schema.textOptions;
-  return {
-    autoId: (name: string): TableColumnOptions => ({
-      name,
-      type: 'integer',
-      isPrimary: true,
-      isGenerated: true,
-      generationStrategy: 'increment',
-    }),
-    int: (name: string, isPrimary = false): TableColumnOptions => ({
-      name,
-      type: 'integer',
-      isPrimary,
-    }),
-    bigint: (name: string, isNullable = false, isPrimary = false): TableColumnOptions => ({
-      name,
-      type: 'bigint',
-      isNullable,
-      isPrimary,
-    }),
-    double: (name: string, isPrimary = false): TableColumnOptions => ({
-      name,
-      type: schema.doubleType,
-      isPrimary,
-    }),
-    bool: (name: string, isPrimary = false): TableColumnOptions => ({
-      name,
-      type: schema.booleanType,
-      isPrimary,
-    }),
-    str: (
-      name: string,
-      length: number,
-      isNullable = false,
-      isPrimary = false,
-    ): TableColumnOptions => ({
-      name,
-      type: 'varchar',
-      length: String(length),
-      isNullable,
-      isPrimary,
-      ...text,
-    }),
-    text: (name: string, isNullable = false): TableColumnOptions => ({
-      name,
-      type: 'text',
-      isNullable,
-      ...text,
-    }),
-  };
 }

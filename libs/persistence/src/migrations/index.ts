@@ -1,4 +1,5 @@
 import { CreateSchema1732600000000 } from './1732600000000-CreateSchema';
+import { AddAccessControl1733000000000 } from './1733000000000-AddAccessControl';
 
 /** The one migration chain for MySQL and SQLite, in order. Never a glob (webpack trap). */
-export const MIGRATIONS = [CreateSchema1732600000000];
+export const MIGRATIONS = [CreateSchema1732600000000, AddAccessControl1733000000000];

@@ -1,0 +1,46 @@
+import { AccessNeed } from './permissions';
+
+/**
+ * Where a route finds the resource it acts on: a field of its MLflow request message (query of a
+ * GET, JSON body otherwise), or the artifact path in its URL.
+ */
+export type ResourceRef =
+  | { readonly kind: 'experiment'; readonly field: string }
+  | { readonly kind: 'experiment-name'; readonly field: string }
+  | { readonly kind: 'experiments'; readonly field: string; readonly optional?: boolean }
+  | { readonly kind: 'run'; readonly field: string; readonly optional?: boolean }
+  | { readonly kind: 'runs'; readonly field: string }
+  | { readonly kind: 'logged-model'; readonly field: string }
+  | { readonly kind: 'registered-model'; readonly field: string }
+  | { readonly kind: 'model-source'; readonly field: string }
+  | { readonly kind: 'artifact-path'; readonly field?: string };
+
+export interface ResourceCheck {
+  readonly resource: ResourceRef;
+  readonly need: AccessNeed;
+}
+
+/**
+ * The access rule of one route, declared beside it. A route with none is refused (403) and an app
+ * with such a route does not boot.
+ *
+ * - `public`: no credential needed (`/health`, the API docs).
+ * - `signed-in`: any authenticated caller; the handler itself narrows what it returns (searches
+ *   filter in SQL) or creates something the caller then owns.
+ * - `admin`: administrators only.
+ * - `self`: the user named by `field`, or an admin (MLflow's `users/get`, `update-password`).
+ * - `resources`: every listed check must pass for the resources the request names.
+ *
+ * `aggregator: true` lets a scoped token use the route inside its one project; any other route is
+ * refused to scoped tokens.
+ */
+export type AccessPolicy =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'signed-in'; readonly aggregator?: boolean }
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'self'; readonly field: string }
+  | {
+      readonly kind: 'resources';
+      readonly checks: readonly ResourceCheck[];
+      readonly aggregator?: boolean;
+    };
