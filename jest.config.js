@@ -2,8 +2,9 @@
 const shared = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
-  // @fastify/static (Swagger UI) requires content-disposition 3, which ships only ES modules.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // Both ship only ES modules: content-disposition 3 (required by @fastify/static for Swagger UI)
+  // and jose 6 (JWT verification).
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],

@@ -1,15 +1,20 @@
 import type { Readable } from 'node:stream';
 
 import {
+  ApiToken,
   ArtifactStat,
   ArtifactStore,
+  AuditEvent,
+  AuditQuery,
   CreateLoggedModelInput,
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
+  ExperimentGrant,
   FileInfo,
+  IdentityStore,
   KeyValue,
   LogBatchInput,
   LoggedModel,
@@ -24,7 +29,14 @@ import {
   ModelRegistryStore,
   ModelStage,
   ModelVersion,
+  NewApiToken,
+  NewAuditEvent,
+  NewUser,
+  Permission,
   RegisteredModel,
+  RegisteredModelGrant,
+  ResolvedExperiment,
+  ResolvedRegisteredModel,
   Run,
   RunArtifactRoot,
   RunInfo,
@@ -34,6 +46,8 @@ import {
   SearchRegistryQuery,
   SearchRunsQuery,
   UpdateRunInput,
+  User,
+  UserCredentials,
 } from '@app/domain';
 
 /** Rejects like a store whose method the code under test should not call. */
@@ -234,5 +248,117 @@ export abstract class UnusedArtifactStore extends ArtifactStore {
   }
   close(): Promise<void> {
     return unused('ArtifactStore.close');
+  }
+}
+
+/** Every method of IdentityStore refuses: a unit test's fake overrides only what its subject calls. */
+export abstract class UnusedIdentityStore extends IdentityStore {
+  countUsers(): Promise<number> {
+    return unused('IdentityStore.countUsers');
+  }
+  createUser(_user: NewUser): Promise<User> {
+    return unused('IdentityStore.createUser');
+  }
+  findUser(_username: string): Promise<UserCredentials | null> {
+    return unused('IdentityStore.findUser');
+  }
+  findUserById(_userId: number): Promise<UserCredentials | null> {
+    return unused('IdentityStore.findUserById');
+  }
+  listUsers(): Promise<User[]> {
+    return unused('IdentityStore.listUsers');
+  }
+  updatePassword(_username: string, _passwordHash: string): Promise<User> {
+    return unused('IdentityStore.updatePassword');
+  }
+  updateAdmin(_username: string, _isAdmin: boolean): Promise<User> {
+    return unused('IdentityStore.updateAdmin');
+  }
+  deleteUser(_username: string): Promise<User> {
+    return unused('IdentityStore.deleteUser');
+  }
+  createToken(_token: NewApiToken): Promise<ApiToken> {
+    return unused('IdentityStore.createToken');
+  }
+  listTokens(_userId: number): Promise<ApiToken[]> {
+    return unused('IdentityStore.listTokens');
+  }
+  getToken(_tokenId: number): Promise<ApiToken | null> {
+    return unused('IdentityStore.getToken');
+  }
+  revokeToken(_tokenId: number, _time: number): Promise<ApiToken | null> {
+    return unused('IdentityStore.revokeToken');
+  }
+  recordTokenUse(_tokenId: number, _time: number): Promise<void> {
+    return unused('IdentityStore.recordTokenUse');
+  }
+  resolveExperiment(_experimentId: string, _userId: number): Promise<ResolvedExperiment | null> {
+    return unused('IdentityStore.resolveExperiment');
+  }
+  resolveExperimentByName(_name: string, _userId: number): Promise<ResolvedExperiment | null> {
+    return unused('IdentityStore.resolveExperimentByName');
+  }
+  resolveRun(_runId: string, _userId: number): Promise<ResolvedExperiment | null> {
+    return unused('IdentityStore.resolveRun');
+  }
+  resolveLoggedModel(_modelId: string, _userId: number): Promise<ResolvedExperiment | null> {
+    return unused('IdentityStore.resolveLoggedModel');
+  }
+  resolveRegisteredModel(_name: string, _userId: number): Promise<ResolvedRegisteredModel | null> {
+    return unused('IdentityStore.resolveRegisteredModel');
+  }
+  experimentGrants(_experimentId: string): Promise<ExperimentGrant[]> {
+    return unused('IdentityStore.experimentGrants');
+  }
+  registeredModelGrants(_registeredModelId: number): Promise<RegisteredModelGrant[]> {
+    return unused('IdentityStore.registeredModelGrants');
+  }
+  createExperimentGrant(
+    _experimentId: string,
+    _userId: number,
+    _permission: Permission,
+  ): Promise<void> {
+    return unused('IdentityStore.createExperimentGrant');
+  }
+  updateExperimentGrant(
+    _experimentId: string,
+    _userId: number,
+    _permission: Permission,
+  ): Promise<void> {
+    return unused('IdentityStore.updateExperimentGrant');
+  }
+  deleteExperimentGrant(_experimentId: string, _userId: number): Promise<void> {
+    return unused('IdentityStore.deleteExperimentGrant');
+  }
+  createRegisteredModelGrant(
+    _registeredModelId: number,
+    _userId: number,
+    _permission: Permission,
+  ): Promise<void> {
+    return unused('IdentityStore.createRegisteredModelGrant');
+  }
+  updateRegisteredModelGrant(
+    _registeredModelId: number,
+    _userId: number,
+    _permission: Permission,
+  ): Promise<void> {
+    return unused('IdentityStore.updateRegisteredModelGrant');
+  }
+  deleteRegisteredModelGrant(_registeredModelId: number, _userId: number): Promise<void> {
+    return unused('IdentityStore.deleteRegisteredModelGrant');
+  }
+  recordAudit(_event: NewAuditEvent): Promise<void> {
+    return unused('IdentityStore.recordAudit');
+  }
+  findToken(_secretHash: string): Promise<{ token: ApiToken; user: User } | null> {
+    return unused('IdentityStore.findToken');
+  }
+  grantsOfUser(
+    _userId: number,
+  ): Promise<{ experiments: ExperimentGrant[]; registeredModels: RegisteredModelGrant[] }> {
+    return unused('IdentityStore.grantsOfUser');
+  }
+  searchAudit(_query: AuditQuery): Promise<{ items: AuditEvent[]; hasMore: boolean }> {
+    return unused('IdentityStore.searchAudit');
   }
 }

@@ -4,6 +4,8 @@ import {
   Page,
   parseOrderBy,
   parseSearchFilter,
+  Principal,
+  readableBy,
   scopePrompts,
   SearchRegistryQuery,
 } from '@app/domain';
@@ -14,6 +16,7 @@ export interface RegistrySearchParams {
   maxResults?: number;
   orderBy?: string[];
   pageToken?: string;
+  caller: Principal;
 }
 
 /**
@@ -30,6 +33,13 @@ export async function searchRegistryPage<T>(
   const { filter, includePrompts } = scopePrompts(parseSearchFilter(params.filter, target));
   const orderBy = parseOrderBy(params.orderBy, target);
   const offset = decodePageToken(params.pageToken);
-  const { items, hasMore } = await search({ filter, orderBy, maxResults, offset, includePrompts });
+  const { items, hasMore } = await search({
+    filter,
+    orderBy,
+    maxResults,
+    offset,
+    includePrompts,
+    readableBy: readableBy(params.caller),
+  });
   return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
 }

@@ -1,3 +1,4 @@
+export * from './auth-settings';
 export * from './is-regular-expression';
 export * from './load-env';
 export * from './server-env';

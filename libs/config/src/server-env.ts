@@ -47,6 +47,65 @@ export class ServerEnv {
   @IsIn(BOOLEAN_TEXT)
   MIGRATE_ON_START?: string;
 
+  /**
+   * `none`: no sign-in, one local operator (the embedded default; loopback only unless
+   * ALLOW_UNAUTHENTICATED). `basic`: users (HTTP Basic) and API tokens. `jwt`: both, plus bearer
+   * JWTs issued by the FLOps management.
+   */
+  @IsIn(['none', 'basic', 'jwt'], { message: 'AUTH_MODE must be none, basic or jwt' })
+  AUTH_MODE = 'none';
+
+  /** Serve without authentication on a non-loopback address anyway (warned at every start). */
+  @IsIn(BOOLEAN_TEXT)
+  ALLOW_UNAUTHENTICATED = 'false';
+
+  /** The first administrator, created when the store has no user yet. */
+  @IsOptional()
+  @IsString()
+  AUTH_ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_ADMIN_PASSWORD?: string;
+
+  /** A file holding the first administrator's password (a mounted secret). */
+  @IsOptional()
+  @IsString()
+  AUTH_ADMIN_PASSWORD_FILE?: string;
+
+  /** How long a verified credential is trusted without a store lookup, in seconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AUTH_CACHE_TTL_SECONDS = 30;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_AUDIENCE?: string;
+
+  /** HS256 shared secret (at least 32 bytes), or a file holding it. */
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_SECRET_FILE?: string;
+
+  /** RS256/ES256 public key (PEM, SPKI) or a JWKS document, as files. */
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_PUBLIC_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_JWKS_FILE?: string;
+
   /** Cut over-long param/tag values instead of refusing them (MLflow's default: true). */
   @IsIn(BOOLEAN_TEXT)
   MLFLOW_TRUNCATE_LONG_VALUES = 'true';

@@ -22,7 +22,8 @@ export const ERROR_CODE_TO_HTTP_STATUS: Record<ErrorCode, number> = {
   MALFORMED_REQUEST: 400,
   INVALID_STATE: 400,
   PERMISSION_DENIED: 403,
-  FEATURE_DISABLED: 500,
+  // A request for a feature this deployment has off (MLflow workspaces) will not succeed on retry.
+  FEATURE_DISABLED: 400,
   CUSTOMER_UNAUTHORIZED: 401,
   REQUEST_LIMIT_EXCEEDED: 429,
   RESOURCE_CONFLICT: 409,

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './artifact-download';
 export * from './dto/file-info.dto';
 export * from './error-status';

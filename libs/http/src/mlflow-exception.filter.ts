@@ -5,6 +5,9 @@ import { ErrorCode, MlflowError } from '@app/domain';
 
 import { ERROR_CODE_TO_HTTP_STATUS } from './error-status';
 
+/** What a 401 offers: MLflow's Basic realm (its client and browsers know it) and bearer tokens. */
+const AUTHENTICATION_CHALLENGES = ['Basic realm="mlflow"', 'Bearer realm="mlflow"'];
+
 interface ErrorBody {
   error_code: ErrorCode;
   message: string;
@@ -25,6 +28,7 @@ export class MlflowExceptionFilter implements ExceptionFilter {
     const { status, body, retryAfter } = this.toResponse(exception);
     if (reply.sent) return;
     if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
+    if (status === 401) void reply.header('WWW-Authenticate', AUTHENTICATION_CHALLENGES);
     void reply.status(status).header('Content-Type', 'application/json').send(JSON.stringify(body));
   }
 

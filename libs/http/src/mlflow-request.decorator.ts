@@ -5,7 +5,36 @@ import type { FastifyRequest } from 'fastify';
 
 import { readMlflowRequest } from './request-normalizer';
 
-type Dto = new (...args: never[]) => unknown;
+export type Dto = new (...args: never[]) => unknown;
+
+/** The handler's request DTO class, for the access guard, which validates before it checks. */
+export const MLFLOW_REQUEST_DTO = 'mlflow:request-dto';
+
+const VALIDATED_REQUEST = Symbol('validated MLflow request');
+
+/** The request message as the client sent it (before validation). */
+export function rawMlflowRequest(request: FastifyRequest): unknown {
+  return readMlflowRequest({
+    method: request.method,
+    headers: request.headers,
+    query: (request.query ?? {}) as Record<string, unknown>,
+    body: request.body,
+    hasQueryString: request.url.includes('?'),
+  });
+}
+
+/** Keeps the DTO the access guard validated, so the handler gets it without a second pass. */
+export function keepValidatedRequest(request: FastifyRequest, dto: object): void {
+  (request as unknown as Record<symbol, object>)[VALIDATED_REQUEST] = dto;
+  VALIDATED_DTOS.add(dto);
+}
+
+function validatedRequestOf(request: FastifyRequest): object | undefined {
+  return (request as unknown as Record<symbol, object | undefined>)[VALIDATED_REQUEST];
+}
+
+/** DTO instances that already passed the validation pipe. */
+export const VALIDATED_DTOS = new WeakSet<object>();
 
 /**
  * The request message of an MLflow RPC: the query of a GET, the JSON body otherwise (see
@@ -15,13 +44,7 @@ type Dto = new (...args: never[]) => unknown;
 export const MlflowRequest = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext) => {
     const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-    return readMlflowRequest({
-      method: request.method,
-      headers: request.headers,
-      query: (request.query ?? {}) as Record<string, unknown>,
-      body: request.body,
-      hasQueryString: request.url.includes('?'),
-    });
+    return validatedRequestOf(request) ?? rawMlflowRequest(request);
   },
   [
     (target: object, key: string | symbol | undefined, index: number) => {
@@ -31,6 +54,7 @@ export const MlflowRequest = createParamDecorator(
       ];
       const descriptor = Object.getOwnPropertyDescriptor(target, key);
       if (!dto || !descriptor) return;
+      Reflect.defineMetadata(MLFLOW_REQUEST_DTO, dto, descriptor.value as object);
       // Parameter decorators run before the route decorator (@Get/@Post) of the same method, so the
       // HTTP method is only known once the class is fully decorated.
       queueMicrotask(() => documentRequest(target, key, descriptor, dto));

@@ -2,8 +2,9 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { ConfigurationError, loadEnv, ServerEnv } from '@app/config';
+import { authSettings, ConfigurationError, loadEnv, ServerEnv } from '@app/config';
 
+import { AccessModule } from './access';
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
 import { serviceLogger, startupLine } from './service-logger';
@@ -91,5 +92,12 @@ function publicUrl(config: ServerEnv): string | undefined {
 }
 
 function rootModule<E extends ServerEnv>(service: MlflowService<E>, config: E): DynamicModule {
-  return { module: service.module, imports: [MlflowHttpModule, ...service.imports(config)] };
+  return {
+    module: service.module,
+    imports: [
+      MlflowHttpModule,
+      AccessModule.register(authSettings(config)),
+      ...service.imports(config),
+    ],
+  };
 }

@@ -1,8 +1,9 @@
-import { Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 
 import { MlflowError } from '@app/domain';
 
 import { formatFieldMessage } from './mlflow-field.decorator';
+import { VALIDATED_DTOS } from './mlflow-request.decorator';
 
 /**
  * ValidationPipe with MLflow's leniency (unknown fields dropped, not refused: clients send legacy
@@ -19,6 +20,14 @@ export class MlflowValidationPipe extends ValidationPipe {
       validateCustomDecorators: true,
       exceptionFactory: (errors: ValidationError[]) => toMlflowError(errors),
     });
+  }
+
+  /** A request the access guard already validated is passed through as is. */
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (typeof value === 'object' && value !== null && VALIDATED_DTOS.has(value)) {
+      return Promise.resolve(value);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
   }
 }
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import {
   ExperimentStore,
+  IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
   redactUri,
@@ -15,6 +16,7 @@ import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
+import { SqlIdentityStore } from './stores/sql-identity-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
 import { SqlModelRegistryStore } from './stores/sql-model-registry-store';
 import { SqlRunStore } from './stores/sql-run-store';
@@ -120,6 +122,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlModelRegistryStore(sql),
         },
+        {
+          provide: IdentityStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlIdentityStore(sql),
+        },
       ],
       exports: [
         DataSource,
@@ -129,6 +136,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         RunStore,
         LoggedModelStore,
         ModelRegistryStore,
+        IdentityStore,
       ],
     };
   }

@@ -11,7 +11,14 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { MLFLOW_ARTIFACTS_PREFIXES, MlflowRequest, sendArtifact } from '@app/http';
+import {
+  Access,
+  artifactPath,
+  MLFLOW_ARTIFACTS_PREFIXES,
+  MlflowRequest,
+  rawArtifactPath,
+  sendArtifact,
+} from '@app/http';
 
 import { ArtifactProxyOptions } from '../artifact-proxy-options';
 import {
@@ -24,7 +31,7 @@ import {
   toListArtifactsMlflowArtifactsJson,
 } from './artifacts.dto';
 import { ArtifactsService, MULTIPART_NOT_SUPPORTED } from './artifacts.service';
-import { rawArtifactPath, uploadBody } from './upload-body';
+import { uploadBody } from './upload-body';
 
 const PATH_PARAM = {
   name: 'path',
@@ -42,6 +49,7 @@ export class ArtifactsController {
   ) {}
 
   @Put('artifacts/*')
+  @Access.to([artifactPath('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Upload (or overwrite) one artifact file; the raw body is streamed' })
   @ApiParam(PATH_PARAM)
@@ -57,6 +65,7 @@ export class ArtifactsController {
   }
 
   @Get('artifacts/*')
+  @Access.to([artifactPath('read')], { aggregator: true })
   @ApiOperation({
     summary: 'Download one artifact file (streamed, always as an attachment)',
     description: 'A missing file or a directory is 404 RESOURCE_DOES_NOT_EXIST.',
@@ -70,6 +79,7 @@ export class ArtifactsController {
   }
 
   @Get('artifacts')
+  @Access.to([artifactPath('read', 'path')], { aggregator: true })
   @ApiOperation({
     summary: 'List a directory: basenames, is_dir, file_size',
     description: 'A file path or a missing path lists as {}; the root is never listed (400).',
@@ -82,6 +92,7 @@ export class ArtifactsController {
   }
 
   @Delete('artifacts/*')
+  @Access.to([artifactPath('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a file or a whole directory subtree (a missing path is fine)' })
   @ApiParam(PATH_PARAM)
@@ -92,6 +103,7 @@ export class ArtifactsController {
   }
 
   @Post('mpu/create/*')
+  @Access.to([artifactPath('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Multipart upload: 501 NOT_IMPLEMENTED (clients fall back to a single PUT)',
@@ -107,6 +119,7 @@ export class ArtifactsController {
   }
 
   @Post('mpu/complete/*')
+  @Access.to([artifactPath('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Multipart upload: 501 NOT_IMPLEMENTED' })
   @ApiParam(PATH_PARAM)
@@ -120,6 +133,7 @@ export class ArtifactsController {
   }
 
   @Post('mpu/abort/*')
+  @Access.to([artifactPath('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Multipart upload: 501 NOT_IMPLEMENTED' })
   @ApiParam(PATH_PARAM)

@@ -16,15 +16,3 @@ export function uploadBody(request: IncomingMessage, idleMs: number): IncomingMe
   });
   return request;
 }
-
-const RAW_WILDCARD = /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu\/\w+)\/([^?]*)/;
-
-/**
- * The artifact path of a `…/artifacts/<path>` or `…/mpu/<op>/<path>` URL exactly as the client
- * sent it, still percent-encoded: Fastify's decoded `*` parameter would turn `..%2F` into `../`
- * once and hide how many rounds of encoding there were; `canonicalArtifactPath` decodes until
- * stable itself.
- */
-export function rawArtifactPath(url: string): string {
-  return RAW_WILDCARD.exec(url)?.[1] ?? '';
-}

@@ -7,6 +7,7 @@ import {
   isWithinLocation,
   joinLocation,
   LoggedModelLocation,
+  loggedModelNotFound,
   MlflowError,
   ModelRegistryStore,
   ModelSource,
@@ -15,12 +16,15 @@ import {
   modelVersionNotFound,
   parseModelSource,
   parseModelsUri,
+  Principal,
   PROMPT_PLACEHOLDER_SOURCE,
   requireModelVersionNumber,
   RunArtifactRoot,
+  runNotFound,
   tryParseLocation,
   validateRunId,
 } from '@app/domain';
+import { AccessChecker } from '@app/http';
 
 import { ModelRegistryOptions } from '../model-registry-options';
 
@@ -61,6 +65,7 @@ export class ModelSourceResolver {
   constructor(
     private readonly store: ModelRegistryStore,
     private readonly options: ModelRegistryOptions,
+    private readonly access: AccessChecker,
   ) {}
 
   /**
@@ -85,17 +90,27 @@ export class ModelSourceResolver {
     return source;
   }
 
-  async resolve(request: SourceRequest, source: ModelSource | null): Promise<ResolvedSource> {
+  /**
+   * Every run, logged model, registered version or artifact path the source names must be
+   * readable by the caller (MLflow checks only the target model: reference §10.7), so nobody can
+   * register, and then download through `model-versions/get-artifact`, files of another user.
+   */
+  async resolve(
+    request: SourceRequest,
+    source: ModelSource | null,
+    caller: Principal,
+  ): Promise<ResolvedSource> {
     if (source === null) return { storageLocation: '', runId: '', modelId: null };
-    const run = request.runId !== '' ? await this.requireRun(request.runId) : null;
-    const model = request.modelId !== '' ? await this.requireLoggedModel(request.modelId) : null;
-    if (source.kind === 'models') return this.resolveModelsUri(request, source, model);
+    const run = request.runId !== '' ? await this.requireRun(request.runId, caller) : null;
+    const model =
+      request.modelId !== '' ? await this.requireLoggedModel(request.modelId, caller) : null;
+    if (source.kind === 'models') return this.resolveModelsUri(request, source, model, caller);
 
     let storageLocation: string;
     if (source.kind === 'runs') {
       const [runId, ...rest] = source.path.split('/');
       validateRunId(runId);
-      const sourceRun = run?.runId === runId ? run : await this.requireRun(runId);
+      const sourceRun = run?.runId === runId ? run : await this.requireRun(runId, caller);
       storageLocation = joinLocation(sourceRun.artifactUri, rest.join('/'));
     } else if (source.kind === 'mlflow-artifacts') {
       storageLocation = `mlflow-artifacts:${source.authority ? `//${source.authority}` : ''}/${source.path}`;
@@ -107,7 +122,7 @@ export class ModelSourceResolver {
     let roots: string[];
     if (model) roots = [model.artifactLocation];
     else if (run) roots = [run.artifactUri];
-    else if (source.kind === 'mlflow-artifacts') roots = await this.ownersOf(source);
+    else if (source.kind === 'mlflow-artifacts') roots = await this.ownersOf(source, caller);
     else if (source.kind === 'local') throw invalidLocalSourceError(request.source);
     else roots = [];
     const contained =
@@ -135,11 +150,14 @@ export class ModelSourceResolver {
     request: SourceRequest,
     source: ModelSource,
     model: LoggedModelLocation | null,
+    caller: Principal,
   ): Promise<ResolvedSource> {
     const target = parseModelsUri(request.source, source.path);
     if (target.kind === 'logged-model') {
       const named =
-        model?.modelId === target.modelId ? model : await this.requireLoggedModel(target.modelId);
+        model?.modelId === target.modelId
+          ? model
+          : await this.requireLoggedModel(target.modelId, caller);
       if (model && model.modelId !== named.modelId) {
         throw MlflowError.invalidParameterValue(
           `Invalid model version source: '${request.source}'. It names logged model ${named.modelId}, not the model_id ${model.modelId}.`,
@@ -151,6 +169,7 @@ export class ModelSourceResolver {
         modelId: named.modelId,
       };
     }
+    await this.access.registeredModel(caller, target.name, 'read');
     const version = await this.registeredVersion(target);
     return {
       storageLocation: version.storageLocation,
@@ -184,7 +203,8 @@ export class ModelSourceResolver {
   }
 
   /** Runs and logged models whose id is a segment of the path: the candidates owning it. */
-  private async ownersOf(source: ModelSource): Promise<string[]> {
+  private async ownersOf(source: ModelSource, caller: Principal): Promise<string[]> {
+    await this.access.artifactPath(caller, source.path, 'read');
     const ids = [...new Set(source.path.split('/').filter((s) => ID_SEGMENT.test(s)))];
     if (ids.length === 0) return [];
     const [runs, models] = await Promise.all([
@@ -194,16 +214,21 @@ export class ModelSourceResolver {
     return [...runs.map((r) => r.artifactUri), ...models.map((m) => m.artifactLocation)];
   }
 
-  private async requireRun(runId: string): Promise<RunArtifactRoot> {
+  private async requireRun(runId: string, caller: Principal): Promise<RunArtifactRoot> {
+    await this.access.run(caller, runId, 'read');
     const [run] = await this.store.findRunArtifactRoots([runId]);
-    if (!run) throw MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`);
+    if (!run) throw runNotFound(runId);
     return run;
   }
 
-  private async requireLoggedModel(modelId: string): Promise<LoggedModelLocation> {
+  private async requireLoggedModel(
+    modelId: string,
+    caller: Principal,
+  ): Promise<LoggedModelLocation> {
+    await this.access.loggedModel(caller, modelId, 'read');
     const [model] = await this.store.findLoggedModelLocations([modelId]);
     if (!model) {
-      throw MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
+      throw loggedModelNotFound(modelId);
     }
     return model;
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { MlflowRequest, sendArtifact } from '@app/http';
+import { Access, MlflowRequest, registeredModel, sendArtifact } from '@app/http';
 
 import { GetModelVersionArtifactRequestDto } from './model-version-artifacts.dto';
 import { ModelVersionArtifactsService } from './model-version-artifacts.service';
@@ -14,6 +14,7 @@ export class ModelVersionArtifactsController {
   constructor(private readonly artifacts: ModelVersionArtifactsService) {}
 
   @Get('model-versions/get-artifact')
+  @Access.to([registeredModel('read')])
   @ApiOperation({
     summary: 'Download one file of a model version (as an attachment)',
     description: 'A missing file or a directory is 404 RESOURCE_DOES_NOT_EXIST.',

@@ -1,7 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { Principal } from '@app/domain';
+import {
+  Access,
+  Caller,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+  modelSource,
+  registeredModel,
+  run,
+} from '@app/http';
 
 import { RegistryEmptyResponseDto, toModelVersionJson } from './model-version-json';
 import {
@@ -26,6 +35,7 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionsService) {}
 
   @Post('model-versions/create')
+  @Access.to([registeredModel('update'), run('read', 'run_id', true), modelSource('read')])
   @HttpCode(200)
   @ApiOperation({
     summary: 'Register a new version (READY, stage None, number = max + 1)',
@@ -35,6 +45,7 @@ export class ModelVersionsController {
   @ApiOkResponse({ type: ModelVersionResponseDto })
   async create(
     @MlflowRequest() dto: CreateModelVersionRequestDto,
+    @Caller() caller: Principal,
   ): Promise<ModelVersionResponseDto> {
     const version = await this.versions.create({
       name: dto.name,
@@ -44,11 +55,13 @@ export class ModelVersionsController {
       description: dto.description,
       modelId: dto.model_id,
       tags: (dto.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' })),
+      caller,
     });
     return { model_version: toModelVersionJson(version) };
   }
 
   @Get('model-versions/get')
+  @Access.to([registeredModel('read')])
   @ApiOperation({ summary: 'Get a model version (deleted ones are not found)' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   async get(@MlflowRequest() dto: GetModelVersionRequestDto): Promise<ModelVersionResponseDto> {
@@ -56,6 +69,7 @@ export class ModelVersionsController {
   }
 
   @Patch('model-versions/update')
+  @Access.to([registeredModel('update')])
   @ApiOperation({ summary: "Update a version's description" })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   async update(
@@ -66,6 +80,7 @@ export class ModelVersionsController {
   }
 
   @Post('model-versions/transition-stage')
+  @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({
     summary: 'Move a version to a stage, optionally archiving the versions already there',
@@ -84,6 +99,7 @@ export class ModelVersionsController {
   }
 
   @Delete('model-versions/delete')
+  @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete a version (its number is never reused; its aliases go)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
   async delete(
@@ -94,6 +110,7 @@ export class ModelVersionsController {
   }
 
   @Get('model-versions/get-download-uri')
+  @Access.to([registeredModel('read')])
   @ApiOperation({ summary: "Where the version's files are (its resolved storage location)" })
   @ApiOkResponse({ type: GetModelVersionDownloadUriResponseDto })
   async getDownloadUri(
@@ -103,16 +120,19 @@ export class ModelVersionsController {
   }
 
   @Get('model-versions/search')
+  @Access.signedIn()
   @ApiOperation({ summary: 'Search model versions' })
   @ApiOkResponse({ type: SearchModelVersionsResponseDto })
   async search(
     @MlflowRequest() dto: SearchModelVersionsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<SearchModelVersionsResponseDto> {
     const page = await this.versions.search({
       filter: dto.filter,
       maxResults: dto.max_results,
       orderBy: dto.order_by,
       pageToken: dto.page_token,
+      caller,
     });
     return {
       ...(page.items.length > 0 ? { model_versions: page.items.map(toModelVersionJson) } : {}),
@@ -121,6 +141,7 @@ export class ModelVersionsController {
   }
 
   @Post('model-versions/set-tag')
+  @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) a model version tag' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
@@ -132,6 +153,7 @@ export class ModelVersionsController {
   }
 
   @Delete('model-versions/delete-tag')
+  @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete a model version tag (a missing key is fine)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
   async deleteTag(

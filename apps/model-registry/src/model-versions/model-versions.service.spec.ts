@@ -1,6 +1,7 @@
 import {
   CreateModelVersionInput,
   KeyValue,
+  LOCAL_OPERATOR,
   LoggedModelLocation,
   MlflowError,
   ModelStage,
@@ -8,8 +9,12 @@ import {
   RunArtifactRoot,
   SearchRegistryQuery,
 } from '@app/domain';
+import { AccessChecker } from '@app/http';
 
-import { UnusedModelRegistryStore } from '../../../../test/support/unused-ports';
+import {
+  UnusedIdentityStore,
+  UnusedModelRegistryStore,
+} from '../../../../test/support/unused-ports';
 import { ModelSourceResolver } from './model-source-resolver';
 import { CreateModelVersionParams, ModelVersionsService } from './model-versions.service';
 
@@ -139,7 +144,11 @@ describe(ModelVersionsService.name, () => {
     store = new FakeRegistryStore();
     sut = new ModelVersionsService(
       store,
-      new ModelSourceResolver(store, { modelVersionSourceRegex }),
+      new ModelSourceResolver(
+        store,
+        { modelVersionSourceRegex },
+        new AccessChecker(new (class extends UnusedIdentityStore {})()),
+      ),
     );
   };
 
@@ -167,6 +176,7 @@ describe(ModelVersionsService.name, () => {
     name: 'm',
     source: `${RUN_ROOT}/model`,
     tags: [],
+    caller: LOCAL_OPERATOR,
     ...overrides,
   });
 
@@ -359,7 +369,7 @@ describe(ModelVersionsService.name, () => {
 
   describe('search', () => {
     it('defaults to 200000 versions, newest first, without prompts', async () => {
-      const page = await sut.search({});
+      const page = await sut.search({ caller: LOCAL_OPERATOR });
       expect(store.calls).toEqual([
         [
           'searchModelVersions',
@@ -373,6 +383,7 @@ describe(ModelVersionsService.name, () => {
             maxResults: 200_000,
             offset: 0,
             includePrompts: false,
+            readableBy: null,
           },
         ],
       ]);
@@ -381,14 +392,24 @@ describe(ModelVersionsService.name, () => {
 
     it('continues from the token offset and hands out the next one while more follow', async () => {
       store.hasMore = true;
-      const page = await sut.search({ maxResults: 10, pageToken: token(20) });
+      const page = await sut.search({
+        caller: LOCAL_OPERATOR,
+        maxResults: 10,
+        pageToken: token(20),
+      });
       expect(store.calls[0][1]).toMatchObject({ maxResults: 10, offset: 20 });
       expect(page.nextPageToken).toBe(token(30));
     });
 
     it('includes prompt versions only when the filter asks for them', async () => {
-      await sut.search({ filter: "tags.`mlflow.prompt.is_prompt` != 'false'" });
-      await sut.search({ filter: "tags.`mlflow.prompt.is_prompt` = 'yes' AND name = 'm'" });
+      await sut.search({
+        caller: LOCAL_OPERATOR,
+        filter: "tags.`mlflow.prompt.is_prompt` != 'false'",
+      });
+      await sut.search({
+        caller: LOCAL_OPERATOR,
+        filter: "tags.`mlflow.prompt.is_prompt` = 'yes' AND name = 'm'",
+      });
       const [asked, excluded] = store.calls.map((c) => c[1] as SearchRegistryQuery);
       expect(asked.includePrompts).toBe(true);
       expect(excluded.includePrompts).toBe(false);
@@ -398,7 +419,7 @@ describe(ModelVersionsService.name, () => {
     });
 
     it('refuses a bad order_by before the store', async () => {
-      await rejection(sut.search({ orderBy: ['run_id DESC'] }));
+      await rejection(sut.search({ caller: LOCAL_OPERATOR, orderBy: ['run_id DESC'] }));
       expect(store.calls).toEqual([]);
     });
   });

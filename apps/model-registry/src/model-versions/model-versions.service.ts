@@ -7,7 +7,9 @@ import {
   LIMITS,
   ModelRegistryStore,
   ModelVersion,
+  ownerOf,
   Page,
+  Principal,
   PROMPT_TAG_KEY,
   requireModelVersionNumber,
   validateArchiveTarget,
@@ -28,6 +30,7 @@ export interface CreateModelVersionParams {
   description?: string;
   modelId?: string;
   tags: KeyValue[];
+  caller: Principal;
 }
 
 export type SearchModelVersionsParams = RegistrySearchParams;
@@ -56,7 +59,7 @@ export class ModelVersionsService {
     // MLflow answers a missing model with 404 before it looks at the source.
     await this.store.assertRegisteredModelExists(params.name);
     const source = this.sources.parse(request);
-    const resolved = await this.sources.resolve(request, source);
+    const resolved = await this.sources.resolve(request, source, params.caller);
     return this.store.createModelVersion({
       name: params.name,
       source: params.source,
@@ -66,7 +69,7 @@ export class ModelVersionsService {
       description: params.description ?? '',
       tags,
       modelId: resolved.modelId,
-      userId: null,
+      userId: ownerOf(params.caller)?.username ?? null,
     });
   }
 

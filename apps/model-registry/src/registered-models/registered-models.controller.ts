@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { Principal } from '@app/domain';
+import { Access, Caller, MLFLOW_API_PREFIXES, MlflowRequest, registeredModel } from '@app/http';
 
 import { RegistryEmptyResponseDto, toModelVersionJson } from '../model-versions/model-version-json';
 import { ModelVersionResponseDto } from '../model-versions/model-versions.dto';
@@ -31,6 +32,7 @@ export class RegisteredModelsController {
   constructor(private readonly models: RegisteredModelsService) {}
 
   @Post('registered-models/create')
+  @Access.signedIn()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create a registered model',
@@ -39,13 +41,15 @@ export class RegisteredModelsController {
   @ApiOkResponse({ type: RegisteredModelResponseDto })
   async create(
     @MlflowRequest() dto: CreateRegisteredModelRequestDto,
+    @Caller() caller: Principal,
   ): Promise<RegisteredModelResponseDto> {
     const tags = (dto.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
-    const model = await this.models.create(dto.name, tags, dto.description);
+    const model = await this.models.create(dto.name, tags, dto.description, caller);
     return { registered_model: toRegisteredModelJson(model) };
   }
 
   @Get('registered-models/get')
+  @Access.to([registeredModel('read')])
   @ApiOperation({ summary: 'Get a registered model with its latest versions, tags and aliases' })
   @ApiOkResponse({ type: RegisteredModelResponseDto })
   async get(
@@ -55,6 +59,7 @@ export class RegisteredModelsController {
   }
 
   @Post('registered-models/rename')
+  @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename a registered model (its versions follow)' })
   @ApiOkResponse({ type: RegisteredModelResponseDto })
@@ -67,6 +72,7 @@ export class RegisteredModelsController {
   }
 
   @Patch('registered-models/update')
+  @Access.to([registeredModel('update')])
   @ApiOperation({ summary: "Update a registered model's description" })
   @ApiOkResponse({ type: RegisteredModelResponseDto })
   async update(
@@ -77,6 +83,7 @@ export class RegisteredModelsController {
   }
 
   @Delete('registered-models/delete')
+  @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete a registered model with all its versions, tags and aliases' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
   async delete(
@@ -87,16 +94,19 @@ export class RegisteredModelsController {
   }
 
   @Get('registered-models/search')
+  @Access.signedIn()
   @ApiOperation({ summary: 'Search registered models' })
   @ApiOkResponse({ type: SearchRegisteredModelsResponseDto })
   async search(
     @MlflowRequest() dto: SearchRegisteredModelsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<SearchRegisteredModelsResponseDto> {
     const page = await this.models.search({
       filter: dto.filter,
       maxResults: dto.max_results,
       orderBy: dto.order_by,
       pageToken: dto.page_token,
+      caller,
     });
     return {
       ...(page.items.length > 0
@@ -107,6 +117,7 @@ export class RegisteredModelsController {
   }
 
   @Post('registered-models/get-latest-versions')
+  @Access.to([registeredModel('read')])
   @HttpCode(200)
   @ApiOperation({ summary: 'The highest version in each requested stage' })
   @ApiOkResponse({ type: GetLatestVersionsResponseDto })
@@ -117,6 +128,7 @@ export class RegisteredModelsController {
   }
 
   @Get('registered-models/get-latest-versions')
+  @Access.to([registeredModel('read')])
   @ApiOperation({ summary: 'The highest version in each requested stage (query-string form)' })
   @ApiOkResponse({ type: GetLatestVersionsResponseDto })
   getLatestVersionsByGet(
@@ -126,6 +138,7 @@ export class RegisteredModelsController {
   }
 
   @Post('registered-models/set-tag')
+  @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) a registered model tag' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
@@ -137,6 +150,7 @@ export class RegisteredModelsController {
   }
 
   @Delete('registered-models/delete-tag')
+  @Access.to([registeredModel('update')])
   @ApiOperation({ summary: 'Delete a registered model tag (a missing key is fine)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
   async deleteTag(
@@ -147,6 +161,7 @@ export class RegisteredModelsController {
   }
 
   @Post('registered-models/alias')
+  @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Point an alias at a version (moves an existing alias)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
@@ -158,6 +173,7 @@ export class RegisteredModelsController {
   }
 
   @Delete('registered-models/alias')
+  @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete an alias (a missing alias is fine)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })
   async deleteAlias(
@@ -168,6 +184,7 @@ export class RegisteredModelsController {
   }
 
   @Get('registered-models/alias')
+  @Access.to([registeredModel('read')])
   @ApiOperation({
     summary: 'The version an alias points at',
     description: 'An unknown alias is INVALID_PARAMETER_VALUE (400), as in MLflow.',

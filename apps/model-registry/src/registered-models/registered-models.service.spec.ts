@@ -1,6 +1,7 @@
 import {
   CreateRegisteredModelInput,
   KeyValue,
+  LOCAL_OPERATOR,
   MlflowError,
   ModelStage,
   ModelVersion,
@@ -143,6 +144,7 @@ describe(RegisteredModelsService.name, () => {
           { key: 'a', value: '3' },
         ],
         undefined,
+        LOCAL_OPERATOR,
       );
       expect(store.calls).toEqual([
         [
@@ -162,7 +164,7 @@ describe(RegisteredModelsService.name, () => {
 
     it('refuses a name over 256 characters, before checking the tags', async () => {
       const error = await rejectionOf(() =>
-        sut.create('n'.repeat(257), [{ key: 'a//b', value: '' }], undefined),
+        sut.create('n'.repeat(257), [{ key: 'a//b', value: '' }], undefined, LOCAL_OPERATOR),
       );
       expect(error.message).toBe("'name' exceeds the maximum length of 256 characters (got 257).");
       expect(store.calls).toEqual([]);
@@ -170,12 +172,16 @@ describe(RegisteredModelsService.name, () => {
 
     it('refuses a bad tag key and an over-long tag value', async () => {
       expect(
-        (await rejectionOf(() => sut.create('m', [{ key: 'a//b', value: '' }], undefined))).message,
+        (
+          await rejectionOf(() =>
+            sut.create('m', [{ key: 'a//b', value: '' }], undefined, LOCAL_OPERATOR),
+          )
+        ).message,
       ).toMatch(/^Invalid value "a\/\/b" for parameter 'key' supplied/);
       expect(
         (
           await rejectionOf(() =>
-            sut.create('m', [{ key: 't', value: 'v'.repeat(100_001) }], undefined),
+            sut.create('m', [{ key: 't', value: 'v'.repeat(100_001) }], undefined, LOCAL_OPERATOR),
           )
         ).message,
       ).toBe("'Tag value' exceeds the maximum length of 100000 characters (got 100001).");
@@ -183,7 +189,9 @@ describe(RegisteredModelsService.name, () => {
     });
 
     it('refuses a description larger than the TEXT column, counted in UTF-8 bytes', async () => {
-      const error = await rejectionOf(() => sut.create('m', [], 'é'.repeat(32_768)));
+      const error = await rejectionOf(() =>
+        sut.create('m', [], 'é'.repeat(32_768), LOCAL_OPERATOR),
+      );
       expect(error.message).toBe(
         "'description' exceeds the maximum size of 65535 bytes (got 65536).",
       );
@@ -208,7 +216,7 @@ describe(RegisteredModelsService.name, () => {
 
   describe('search', () => {
     it('defaults to 100 models by name, without prompts', async () => {
-      const page = await sut.search({});
+      const page = await sut.search({ caller: LOCAL_OPERATOR });
       expect(store.calls).toEqual([
         [
           'searchRegisteredModels',
@@ -218,6 +226,7 @@ describe(RegisteredModelsService.name, () => {
             maxResults: 100,
             offset: 0,
             includePrompts: false,
+            readableBy: null,
           },
         ],
       ]);
@@ -227,13 +236,17 @@ describe(RegisteredModelsService.name, () => {
 
     it('continues from the token offset and hands out the next one while more follow', async () => {
       store.hasMore = true;
-      const page = await sut.search({ maxResults: 3, pageToken: token(6) });
+      const page = await sut.search({ caller: LOCAL_OPERATOR, maxResults: 3, pageToken: token(6) });
       expect(store.calls[0][1]).toMatchObject({ maxResults: 3, offset: 6 });
       expect(page.nextPageToken).toBe(token(9));
     });
 
     it('passes the parsed filter and order on', async () => {
-      await sut.search({ filter: "name LIKE 'fl%'", orderBy: ['timestamp DESC'] });
+      await sut.search({
+        caller: LOCAL_OPERATOR,
+        filter: "name LIKE 'fl%'",
+        orderBy: ['timestamp DESC'],
+      });
       expect(store.calls[0][1]).toMatchObject({
         filter: [{ type: 'attribute', key: 'name', comparator: 'LIKE', value: 'fl%' }],
         orderBy: [
@@ -244,8 +257,11 @@ describe(RegisteredModelsService.name, () => {
     });
 
     it('includes prompts only when the filter asks for them', async () => {
-      await sut.search({ filter: `${PROMPT_TAG} = 'true'` });
-      await sut.search({ filter: `${PROMPT_TAG} = 'false' AND name = 'x'` });
+      await sut.search({ caller: LOCAL_OPERATOR, filter: `${PROMPT_TAG} = 'true'` });
+      await sut.search({
+        caller: LOCAL_OPERATOR,
+        filter: `${PROMPT_TAG} = 'false' AND name = 'x'`,
+      });
       const [asked, excluded] = store.calls.map((c) => c[1] as SearchRegistryQuery);
       expect(asked.includePrompts).toBe(true);
       expect(asked.filter).toEqual([
@@ -258,11 +274,11 @@ describe(RegisteredModelsService.name, () => {
     });
 
     it('refuses a bad filter, order or token before the store', async () => {
-      await rejection(sut.search({ filter: 'name >' }));
-      expect((await rejection(sut.search({ orderBy: ['version ASC'] }))).message).toBe(
-        "Invalid order by key 'version' specified. Valid keys are '{'timestamp', 'name'}'",
-      );
-      await rejection(sut.search({ pageToken: 'x' }));
+      await rejection(sut.search({ caller: LOCAL_OPERATOR, filter: 'name >' }));
+      expect(
+        (await rejection(sut.search({ caller: LOCAL_OPERATOR, orderBy: ['version ASC'] }))).message,
+      ).toBe("Invalid order by key 'version' specified. Valid keys are '{'timestamp', 'name'}'");
+      await rejection(sut.search({ caller: LOCAL_OPERATOR, pageToken: 'x' }));
       expect(store.calls).toEqual([]);
     });
   });

@@ -9,7 +9,9 @@ import {
   LIMITS,
   ModelRegistryStore,
   ModelVersion,
+  ownerOf,
   Page,
+  Principal,
   RegisteredModel,
   requireModelVersionNumber,
   validateAliasName,
@@ -34,6 +36,7 @@ export class RegisteredModelsService {
     name: string,
     tags: KeyValue[],
     description: string | undefined,
+    caller: Principal,
   ): Promise<RegisteredModel> {
     validateRegisteredModelName(name);
     const uniqueTags = lastValuePerKey(tags);
@@ -43,7 +46,7 @@ export class RegisteredModelsService {
       name,
       tags: uniqueTags,
       description: description ?? '',
-      owner: null,
+      owner: ownerOf(caller),
     });
   }
 

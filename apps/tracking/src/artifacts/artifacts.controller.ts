@@ -11,9 +11,12 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
+  Access,
+  loggedModel,
   MLFLOW_AJAX_ONLY_PREFIX,
   MLFLOW_API_PREFIXES,
   MlflowRequest,
+  run,
   sendArtifact,
 } from '@app/http';
 
@@ -34,6 +37,7 @@ export class ArtifactsController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
   @Get('artifacts/list')
+  @Access.to([run('read')], { aggregator: true })
   @ApiOperation({
     summary: "List a directory of a run's artifacts (paths relative to the run root)",
     description: 'A file path or a missing path lists no files.',
@@ -45,6 +49,7 @@ export class ArtifactsController {
   }
 
   @Get('logged-models/:model_id/artifacts/directories')
+  @Access.to([loggedModel('read')], { aggregator: true })
   @ApiOperation({
     summary:
       "List a directory of a logged model's artifacts (MLflow 3.x; paths relative to its root)",
@@ -66,6 +71,7 @@ export class ArtifactFilesController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
   @Get('get-artifact')
+  @Access.to([run('read')], { aggregator: true })
   @ApiOperation({
     summary: "Download one of a run's artifact files (as an attachment)",
     description: 'A missing file or a directory is 404 RESOURCE_DOES_NOT_EXIST.',
@@ -87,6 +93,7 @@ export class ArtifactsAjaxController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
   @Post('upload-artifact')
+  @Access.to([run('update', 'run_uuid')])
   @HttpCode(200)
   @ApiOperation({
     summary: 'Upload a small file (≤ 10 MB, non-empty) to a run from the UI; raw body',
@@ -111,6 +118,7 @@ export class ArtifactsAjaxController {
   }
 
   @Get('logged-models/:model_id/artifacts/files')
+  @Access.to([loggedModel('read')], { aggregator: true })
   @ApiOperation({
     summary: "Download one of a logged model's artifact files (MLflow 3.x UI route)",
   })

@@ -1,7 +1,15 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { Principal } from '@app/domain';
+import {
+  Access,
+  Caller,
+  experiment,
+  experimentByName,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+} from '@app/http';
 
 import {
   CreateExperimentRequestDto,
@@ -26,17 +34,20 @@ export class ExperimentsController {
   constructor(private readonly experiments: ExperimentsService) {}
 
   @Post('experiments/create')
+  @Access.signedIn()
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an experiment (a FLOps project)' })
   @ApiOkResponse({ type: CreateExperimentResponseDto })
   async create(
     @MlflowRequest() dto: CreateExperimentRequestDto,
+    @Caller() caller: Principal,
   ): Promise<CreateExperimentResponseDto> {
     const tags = (dto.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
-    return { experiment_id: await this.experiments.create(dto.name, tags) };
+    return { experiment_id: await this.experiments.create(dto.name, tags, caller) };
   }
 
   @Get('experiments/get')
+  @Access.to([experiment('read')], { aggregator: true })
   @ApiOperation({ summary: 'Get an experiment by id (deleted ones too)' })
   @ApiOkResponse({ type: GetExperimentResponseDto })
   async get(@MlflowRequest() dto: GetExperimentRequestDto): Promise<GetExperimentResponseDto> {
@@ -44,6 +55,7 @@ export class ExperimentsController {
   }
 
   @Get('experiments/get-by-name')
+  @Access.to([experimentByName('read')], { aggregator: true })
   @ApiOperation({ summary: 'Get an experiment by name; RESOURCE_DOES_NOT_EXIST (404) when absent' })
   @ApiOkResponse({ type: GetExperimentResponseDto })
   async getByName(
@@ -53,32 +65,41 @@ export class ExperimentsController {
   }
 
   @Post('experiments/search')
+  @Access.signedIn({ aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Search experiments' })
   @ApiOkResponse({ type: SearchExperimentsResponseDto })
   searchByPost(
     @MlflowRequest() dto: SearchExperimentsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<SearchExperimentsResponseDto> {
-    return this.search(dto);
+    return this.search(dto, caller);
   }
 
   @Get('experiments/search')
+  @Access.signedIn({ aggregator: true })
   @ApiOperation({ summary: 'Search experiments (query-string form)' })
   @ApiOkResponse({ type: SearchExperimentsResponseDto })
   searchByGet(
     @MlflowRequest() dto: SearchExperimentsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<SearchExperimentsResponseDto> {
-    return this.search(dto);
+    return this.search(dto, caller);
   }
 
   @Get('experiments/list')
+  @Access.signedIn({ aggregator: true })
   @ApiOperation({ summary: 'Legacy MLflow 1.x listing (still called by older clients)' })
   @ApiOkResponse({ type: SearchExperimentsResponseDto })
-  list(@MlflowRequest() dto: SearchExperimentsRequestDto): Promise<SearchExperimentsResponseDto> {
-    return this.search({ ...dto, filter: undefined, order_by: undefined });
+  list(
+    @MlflowRequest() dto: SearchExperimentsRequestDto,
+    @Caller() caller: Principal,
+  ): Promise<SearchExperimentsResponseDto> {
+    return this.search({ ...dto, filter: undefined, order_by: undefined }, caller);
   }
 
   @Post('experiments/update')
+  @Access.to([experiment('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename an active experiment' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -88,6 +109,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/delete')
+  @Access.to([experiment('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Soft-delete an experiment and all its runs' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -97,6 +119,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/restore')
+  @Access.to([experiment('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a deleted experiment and all its runs' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -106,6 +129,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/set-experiment-tag')
+  @Access.to([experiment('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) an experiment tag' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -115,6 +139,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/delete-experiment-tag')
+  @Access.to([experiment('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete an experiment tag (MLflow 3.x)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -123,13 +148,17 @@ export class ExperimentsController {
     return {};
   }
 
-  private async search(dto: SearchExperimentsRequestDto): Promise<SearchExperimentsResponseDto> {
+  private async search(
+    dto: SearchExperimentsRequestDto,
+    caller: Principal,
+  ): Promise<SearchExperimentsResponseDto> {
     const page = await this.experiments.search({
       maxResults: dto.max_results,
       pageToken: dto.page_token,
       filter: dto.filter,
       orderBy: dto.order_by,
       viewType: dto.view_type,
+      caller,
     });
     const response: SearchExperimentsResponseDto = {};
     if (page.items.length > 0) response.experiments = page.items.map(toExperimentJson);

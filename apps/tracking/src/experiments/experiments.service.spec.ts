@@ -3,6 +3,7 @@ import {
   Experiment,
   ExperimentStore,
   KeyValue,
+  LOCAL_OPERATOR,
   MlflowError,
   SearchExperimentsQuery,
 } from '@app/domain';
@@ -89,11 +90,15 @@ describe(ExperimentsService.name, () => {
 
   describe('create', () => {
     it('keeps the last value per tag key, sets no owner and returns the store id', async () => {
-      const id = await sut.create('exp', [
-        { key: 'a', value: '1' },
-        { key: 'b', value: '2' },
-        { key: 'a', value: '3' },
-      ]);
+      const id = await sut.create(
+        'exp',
+        [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+          { key: 'a', value: '3' },
+        ],
+        LOCAL_OPERATOR,
+      );
       expect(id).toBe('7');
       expect(store.created).toEqual([
         {
@@ -108,27 +113,35 @@ describe(ExperimentsService.name, () => {
     });
 
     it('refuses a name over 500 characters before the store', async () => {
-      const error = await rejection(sut.create('n'.repeat(501), []));
+      const error = await rejection(sut.create('n'.repeat(501), [], LOCAL_OPERATOR));
       expect(error.code).toBe('INVALID_PARAMETER_VALUE');
       expect(error.message).toBe("'name' exceeds the maximum length of 500 characters (got 501).");
       expect(store.created).toEqual([]);
     });
 
     it('refuses a bad tag key and an over-long tag value before the store', async () => {
-      expect((await rejection(sut.create('exp', [{ key: 'a b!', value: '' }]))).message).toMatch(
-        /^Invalid value "a b!" for parameter 'key' supplied: Names may only contain/,
-      );
       expect(
-        (await rejection(sut.create('exp', [{ key: 't', value: 'v'.repeat(5001) }]))).message,
+        (await rejection(sut.create('exp', [{ key: 'a b!', value: '' }], LOCAL_OPERATOR))).message,
+      ).toMatch(/^Invalid value "a b!" for parameter 'key' supplied: Names may only contain/);
+      expect(
+        (
+          await rejection(
+            sut.create('exp', [{ key: 't', value: 'v'.repeat(5001) }], LOCAL_OPERATOR),
+          )
+        ).message,
       ).toBe("'Tag value' exceeds the maximum length of 5000 characters (got 5001).");
       expect(store.created).toEqual([]);
     });
 
     it('validates only the value that wins for a repeated key', async () => {
-      await sut.create('exp', [
-        { key: 't', value: 'v'.repeat(5001) },
-        { key: 't', value: 'ok' },
-      ]);
+      await sut.create(
+        'exp',
+        [
+          { key: 't', value: 'v'.repeat(5001) },
+          { key: 't', value: 'ok' },
+        ],
+        LOCAL_OPERATOR,
+      );
       expect(store.created[0].tags).toEqual([{ key: 't', value: 'ok' }]);
     });
   });
@@ -148,7 +161,7 @@ describe(ExperimentsService.name, () => {
 
   describe('search', () => {
     it('defaults to 1000 active experiments from offset 0 in creation order', async () => {
-      const page = await sut.search({});
+      const page = await sut.search({ caller: LOCAL_OPERATOR });
       expect(store.searches).toEqual([
         {
           viewType: 'ACTIVE_ONLY',
@@ -159,6 +172,7 @@ describe(ExperimentsService.name, () => {
           ],
           maxResults: 1000,
           offset: 0,
+          readableBy: null,
         },
       ]);
       expect(page.items.map((e) => e.name)).toEqual(['found']);
@@ -167,6 +181,7 @@ describe(ExperimentsService.name, () => {
 
     it('passes the parsed filter, order and view type on', async () => {
       await sut.search({
+        caller: LOCAL_OPERATOR,
         filter: "name LIKE 'fl%'",
         orderBy: ['name ASC'],
         viewType: 'ALL',
@@ -184,7 +199,11 @@ describe(ExperimentsService.name, () => {
 
     it('continues from the token offset and hands out the next one while more follow', async () => {
       store.hasMore = true;
-      const page = await sut.search({ maxResults: 5, pageToken: token(10) });
+      const page = await sut.search({
+        caller: LOCAL_OPERATOR,
+        maxResults: 5,
+        pageToken: token(10),
+      });
       expect(store.searches[0].offset).toBe(10);
       expect(store.searches[0].maxResults).toBe(5);
       expect(page.nextPageToken).toBe(token(15));
@@ -198,24 +217,26 @@ describe(ExperimentsService.name, () => {
         "Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000",
       ],
     ])('refuses max_results=%d before the store', async (maxResults, message) => {
-      const error = await rejection(sut.search({ maxResults }));
+      const error = await rejection(sut.search({ caller: LOCAL_OPERATOR, maxResults }));
       expect(error.code).toBe('INVALID_PARAMETER_VALUE');
       expect(error.message).toBe(message);
       expect(store.searches).toEqual([]);
     });
 
     it('checks max_results before the page token', async () => {
-      const error = await rejection(sut.search({ maxResults: 0, pageToken: '!!' }));
+      const error = await rejection(
+        sut.search({ caller: LOCAL_OPERATOR, maxResults: 0, pageToken: '!!' }),
+      );
       expect(error.message).toMatch(/max_results/);
     });
 
     it('refuses a bad page token or filter before the store', async () => {
-      expect((await rejection(sut.search({ pageToken: 'not base64!' }))).message).toBe(
-        'Invalid page token, could not base64-decode',
-      );
-      expect((await rejection(sut.search({ filter: "foo.bar = 'x'" }))).code).toBe(
-        'INVALID_PARAMETER_VALUE',
-      );
+      expect(
+        (await rejection(sut.search({ caller: LOCAL_OPERATOR, pageToken: 'not base64!' }))).message,
+      ).toBe('Invalid page token, could not base64-decode');
+      expect(
+        (await rejection(sut.search({ caller: LOCAL_OPERATOR, filter: "foo.bar = 'x'" }))).code,
+      ).toBe('INVALID_PARAMETER_VALUE');
       expect(store.searches).toEqual([]);
     });
   });

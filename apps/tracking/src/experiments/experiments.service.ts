@@ -4,14 +4,18 @@ import {
   decodePageToken,
   encodePageToken,
   Experiment,
+  experimentNameNotFound,
   ExperimentStore,
   KeyValue,
   lastValuePerKey,
   LIMITS,
   MlflowError,
+  ownerOf,
   Page,
   parseOrderBy,
   parseSearchFilter,
+  Principal,
+  readableBy,
   validateExperimentName,
   validateExperimentTag,
   ViewType,
@@ -23,6 +27,7 @@ export interface SearchExperimentsParams {
   filter?: string;
   orderBy?: string[];
   viewType?: ViewType;
+  caller: Principal;
 }
 
 /** Experiments, which FLOps calls projects: MLflow's rules on top of the ExperimentStore port. */
@@ -31,11 +36,11 @@ export class ExperimentsService {
   constructor(private readonly experiments: ExperimentStore) {}
 
   /** The client-supplied artifact location is ignored on purpose: locations are server-owned. */
-  async create(name: string, tags: KeyValue[]): Promise<string> {
+  async create(name: string, tags: KeyValue[], caller: Principal): Promise<string> {
     validateExperimentName(name);
     const uniqueTags = lastValuePerKey(tags);
     uniqueTags.forEach(validateExperimentTag);
-    return this.experiments.createExperiment({ name, tags: uniqueTags, owner: null });
+    return this.experiments.createExperiment({ name, tags: uniqueTags, owner: ownerOf(caller) });
   }
 
   get(experimentId: string): Promise<Experiment> {
@@ -45,7 +50,7 @@ export class ExperimentsService {
   async getByName(name: string): Promise<Experiment> {
     const experiment = await this.experiments.findExperimentByName(name);
     if (!experiment) {
-      throw MlflowError.resourceDoesNotExist(`Could not find experiment with name '${name}'`);
+      throw experimentNameNotFound(name);
     }
     return experiment;
   }
@@ -70,6 +75,7 @@ export class ExperimentsService {
       orderBy: parseOrderBy(params.orderBy, 'experiments'),
       maxResults,
       offset,
+      readableBy: readableBy(params.caller),
     });
     return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
   }

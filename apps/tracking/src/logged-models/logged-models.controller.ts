@@ -1,8 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 
-import { KeyValue } from '@app/domain';
-import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { KeyValue, Principal } from '@app/domain';
+import {
+  Access,
+  Caller,
+  experiment,
+  loggedModel,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+} from '@app/http';
 
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import {
@@ -34,6 +41,7 @@ export class LoggedModelsController {
   constructor(private readonly loggedModels: LoggedModelsService) {}
 
   @Post('logged-models')
+  @Access.to([experiment('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a logged model (status LOGGED_MODEL_PENDING)' })
   @ApiOkResponse({ type: LoggedModelResponseDto })
@@ -50,11 +58,13 @@ export class LoggedModelsController {
   }
 
   @Post('logged-models/search')
+  @Access.signedIn({ aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Search the active logged models of experiments' })
   @ApiOkResponse({ type: SearchLoggedModelsResponseDto })
   async search(
     @MlflowRequest() dto: SearchLoggedModelsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<SearchLoggedModelsResponseDto> {
     const page = await this.loggedModels.search({
       experimentIds: dto.experiment_ids,
@@ -71,6 +81,7 @@ export class LoggedModelsController {
         datasetDigest: o.dataset_digest,
       })),
       pageToken: dto.page_token,
+      caller,
     });
     const response: SearchLoggedModelsResponseDto = {};
     if (page.items.length > 0) response.models = page.items.map(toLoggedModelJson);
@@ -79,6 +90,7 @@ export class LoggedModelsController {
   }
 
   @Get('logged-models/:model_id')
+  @Access.to([loggedModel('read')], { aggregator: true })
   @ApiParam(MODEL_ID_PARAM)
   @ApiOperation({ summary: 'Get a logged model (deleted ones only with allow_deleted=true)' })
   @ApiOkResponse({ type: LoggedModelResponseDto })
@@ -92,6 +104,7 @@ export class LoggedModelsController {
   }
 
   @Patch('logged-models/:model_id')
+  @Access.to([loggedModel('update')], { aggregator: true })
   @ApiParam(MODEL_ID_PARAM)
   @ApiOperation({ summary: 'Finalize a logged model: LOGGED_MODEL_READY or _UPLOAD_FAILED' })
   @ApiOkResponse({ type: LoggedModelResponseDto })
@@ -104,6 +117,7 @@ export class LoggedModelsController {
   }
 
   @Delete('logged-models/:model_id')
+  @Access.to([loggedModel('delete')])
   @ApiParam(MODEL_ID_PARAM)
   @ApiOperation({ summary: 'Soft-delete a logged model' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -113,6 +127,7 @@ export class LoggedModelsController {
   }
 
   @Patch('logged-models/:model_id/tags')
+  @Access.to([loggedModel('update')], { aggregator: true })
   @ApiParam(MODEL_ID_PARAM)
   @ApiOperation({ summary: 'Set (upsert) tags on a logged model' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -125,6 +140,7 @@ export class LoggedModelsController {
   }
 
   @Delete('logged-models/:model_id/tags/:tag_key')
+  @Access.to([loggedModel('delete')])
   @ApiParam(MODEL_ID_PARAM)
   @ApiParam({ name: 'tag_key', example: 'mlflow.model.isExternal' })
   @ApiOperation({ summary: 'Delete a tag of a logged model; RESOURCE_DOES_NOT_EXIST if absent' })
@@ -138,6 +154,7 @@ export class LoggedModelsController {
   }
 
   @Post('logged-models/:model_id/params')
+  @Access.to([loggedModel('update')], { aggregator: true })
   @HttpCode(200)
   @ApiParam(MODEL_ID_PARAM)
   @ApiOperation({ summary: 'Log params of a logged model (write-once, batches of 100)' })

@@ -1,6 +1,7 @@
 import {
   CreateLoggedModelInput,
   KeyValue,
+  LOCAL_OPERATOR,
   LoggedModel,
   LoggedModelStatus,
   LoggedModelStore,
@@ -80,6 +81,7 @@ const search = (overrides: Partial<SearchLoggedModelsParams> = {}): SearchLogged
   experimentIds: ['1'],
   datasets: [],
   orderBy: [],
+  caller: LOCAL_OPERATOR,
   ...overrides,
 });
 
@@ -304,6 +306,7 @@ describe(LoggedModelsService.name, () => {
         ],
         maxResults: 100,
         offset: 0,
+        readableBy: null,
       });
     });
 

@@ -18,7 +18,9 @@ import {
   MlflowError,
   Page,
   parseSearchFilter,
+  Principal,
   pythonRepr,
+  readableBy,
   validateKey,
 } from '@app/domain';
 
@@ -47,6 +49,7 @@ export interface SearchLoggedModelsParams {
   maxResults?: number;
   orderBy: SearchLoggedModelsOrderBy[];
   pageToken?: string;
+  caller: Principal;
 }
 
 /** The client sends at most this many params with the create call (and the rest in batches). */
@@ -145,6 +148,7 @@ export class LoggedModelsService {
       orderBy,
       maxResults,
       offset,
+      readableBy: readableBy(request.caller),
     });
     return {
       items,

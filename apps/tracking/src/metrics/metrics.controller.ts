@@ -1,7 +1,14 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_AJAX_ONLY_PREFIX, MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import {
+  Access,
+  MLFLOW_AJAX_ONLY_PREFIX,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+  run,
+  runs,
+} from '@app/http';
 
 import { toRunMetricJson } from '../runs/run-json';
 import {
@@ -22,6 +29,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get('metrics/get-history')
+  @Access.to([run('read')], { aggregator: true })
   @ApiOperation({
     summary: "A run's points of one metric, ordered by (timestamp, step, value)",
     description: 'Pages with max_results/page_token; without max_results the whole history.',
@@ -39,6 +47,7 @@ export class MetricsController {
   }
 
   @Get('metrics/get-history-bulk-interval')
+  @Access.to([runs('read')], { aggregator: true })
   @ApiOperation({
     summary: "Sampled points of one metric across runs (the UI's charts)",
     description:
@@ -66,6 +75,7 @@ export class MetricsAjaxController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get('metrics/get-history-bulk')
+  @Access.to([runs('read', 'run_id')], { aggregator: true })
   @ApiOperation({
     summary: 'Every point of one metric for up to 100 runs, sorted by run id (UI only)',
   })

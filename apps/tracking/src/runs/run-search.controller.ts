@@ -1,7 +1,15 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_AJAX_ONLY_PREFIX, MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { Principal } from '@app/domain';
+import {
+  Access,
+  Caller,
+  experiments,
+  MLFLOW_AJAX_ONLY_PREFIX,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+} from '@app/http';
 
 import { toRunJson } from './run-json';
 import {
@@ -19,6 +27,7 @@ export class RunSearchController {
   constructor(private readonly search: RunSearchService) {}
 
   @Post('runs/search')
+  @Access.signedIn({ aggregator: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Search runs',
@@ -26,7 +35,10 @@ export class RunSearchController {
       'Filter grammar and ordering as MLflow (metrics/params/tags/attributes/datasets); default order `start_time DESC, run_id ASC`.',
   })
   @ApiOkResponse({ type: SearchRunsResponseDto })
-  async searchRuns(@MlflowRequest() dto: SearchRunsRequestDto): Promise<SearchRunsResponseDto> {
+  async searchRuns(
+    @MlflowRequest() dto: SearchRunsRequestDto,
+    @Caller() caller: Principal,
+  ): Promise<SearchRunsResponseDto> {
     const page = await this.search.search({
       experimentIds: dto.experiment_ids,
       filter: dto.filter,
@@ -34,6 +46,7 @@ export class RunSearchController {
       maxResults: dto.max_results,
       orderBy: dto.order_by,
       pageToken: dto.page_token,
+      caller,
     });
     const response: SearchRunsResponseDto = {};
     if (page.items.length > 0) response.runs = page.items.map(toRunJson);
@@ -49,6 +62,7 @@ export class RunSearchAjaxController {
   constructor(private readonly search: RunSearchService) {}
 
   @Post('experiments/search-datasets')
+  @Access.to([experiments('read')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Distinct datasets used by the runs of 1..20 experiments (UI only)' })
   @ApiOkResponse({ type: SearchDatasetsResponseDto })

@@ -9,6 +9,8 @@ import {
   Page,
   parseOrderBy,
   parseSearchFilter,
+  Principal,
+  readableBy,
   Run,
   RunStore,
   ViewType,
@@ -21,6 +23,7 @@ export interface SearchRunsParams {
   maxResults?: number;
   orderBy?: string[];
   pageToken?: string;
+  caller: Principal;
 }
 
 /** runs/search and the UI's search-datasets: MLflow's request rules on top of the RunStore port. */
@@ -49,6 +52,7 @@ export class RunSearchService {
       viewType: params.viewType ?? 'ACTIVE_ONLY',
       maxResults,
       offset,
+      readableBy: readableBy(params.caller),
     });
     return { items, nextPageToken: hasMore ? encodePageToken(offset + maxResults) : undefined };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { MLFLOW_API_PREFIXES, MlflowRequest } from '@app/http';
+import { Access, experiment, MLFLOW_API_PREFIXES, MlflowRequest, run } from '@app/http';
 
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import { toRunInfoJson, toRunJson } from './run-json';
@@ -36,6 +36,7 @@ export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
   @Post('runs/create')
+  @Access.to([experiment('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a run (a FLOps training round) in an active experiment' })
   @ApiOkResponse({ type: CreateRunResponseDto })
@@ -51,6 +52,7 @@ export class RunsController {
   }
 
   @Get('runs/get')
+  @Access.to([run('read')], { aggregator: true })
   @ApiOperation({
     summary: 'Get a run with its latest metrics, params, tags and inputs (deleted runs too)',
   })
@@ -60,6 +62,7 @@ export class RunsController {
   }
 
   @Post('runs/update')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Update the status, end time or name of an active run' })
   @ApiOkResponse({ type: UpdateRunResponseDto })
@@ -73,6 +76,7 @@ export class RunsController {
   }
 
   @Post('runs/delete')
+  @Access.to([run('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Soft-delete a run (idempotent)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -82,6 +86,7 @@ export class RunsController {
   }
 
   @Post('runs/restore')
+  @Access.to([run('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a deleted run (idempotent)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -91,6 +96,7 @@ export class RunsController {
   }
 
   @Post('runs/log-metric')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log one metric point (identical points are ignored)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -102,6 +108,7 @@ export class RunsController {
   }
 
   @Post('runs/log-parameter')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log a param (write-once: the same value again is fine)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -111,6 +118,7 @@ export class RunsController {
   }
 
   @Post('runs/set-tag')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) a run tag; mlflow.runName renames the run' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -120,6 +128,7 @@ export class RunsController {
   }
 
   @Post('runs/delete-tag')
+  @Access.to([run('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a run tag' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -129,6 +138,7 @@ export class RunsController {
   }
 
   @Post('runs/log-batch')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log metrics, params and tags in one transaction (all or nothing)' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -140,6 +150,7 @@ export class RunsController {
   }
 
   @Post('runs/log-model')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Record a logged model (MLflow 2.x) in the mlflow.log-model.history tag',
@@ -151,6 +162,7 @@ export class RunsController {
   }
 
   @Post('runs/log-inputs')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log the datasets (and 3.x logged models) a run used' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -164,6 +176,7 @@ export class RunsController {
   }
 
   @Post('runs/outputs')
+  @Access.to([run('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Link logged models produced by a run (MLflow 3.x)' })
   @ApiOkResponse({ type: EmptyResponseDto })

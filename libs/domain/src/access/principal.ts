@@ -30,6 +30,18 @@ export const LOCAL_OPERATOR: Principal = Object.freeze({
   isAdmin: true,
 });
 
+/** Who a new experiment or registered model belongs to: its creator, who holds MANAGE on it. */
+export interface ResourceOwner {
+  readonly userId: number;
+  readonly username: string;
+}
+
+/** The creator as owner; the local operator of `AUTH_MODE=none` owns nothing. */
+export function ownerOf(principal: Principal): ResourceOwner | null {
+  if (principal.userId === LOCAL_OPERATOR.userId) return null;
+  return { userId: principal.userId, username: principal.username };
+}
+
 /**
  * The SQL-level restriction a search must apply for this caller: null for an unrestricted
  * caller, else the user whose grants decide and, for a scoped token, its one experiment.

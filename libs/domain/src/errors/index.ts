@@ -1,2 +1,3 @@
 export * from './error-code';
 export * from './mlflow-error';
+export * from './not-found';

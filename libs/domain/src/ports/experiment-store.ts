@@ -1,10 +1,12 @@
+import { ReadableBy, ResourceOwner } from '../access';
 import { Experiment, KeyValue, ViewType } from '../entities';
 import { FilterClause, OrderByClause } from '../search/search-types';
 
 export interface CreateExperimentInput {
   name: string;
   tags: KeyValue[];
-  owner: string | null;
+  /** The creator, written with a MANAGE grant in the create transaction; null: nobody's. */
+  owner: ResourceOwner | null;
 }
 
 export interface SearchExperimentsQuery {
@@ -14,6 +16,8 @@ export interface SearchExperimentsQuery {
   orderBy: OrderByClause[];
   maxResults: number;
   offset: number;
+  /** Only what this caller may read; null: everything. */
+  readableBy: ReadableBy | null;
 }
 
 /**

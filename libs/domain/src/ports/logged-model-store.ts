@@ -1,3 +1,4 @@
+import { ReadableBy } from '../access';
 import { KeyValue, LoggedModel, LoggedModelStatus } from '../entities';
 import { FilterClause, OrderByClause } from '../search/search-types';
 
@@ -33,6 +34,8 @@ export interface SearchLoggedModelsQuery {
   orderBy: LoggedModelOrderByClause[];
   maxResults: number;
   offset: number;
+  /** Only models in experiments this caller may read; null: everything. */
+  readableBy: ReadableBy | null;
 }
 
 /**

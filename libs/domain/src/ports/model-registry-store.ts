@@ -1,3 +1,4 @@
+import { ReadableBy, ResourceOwner } from '../access';
 import { KeyValue, ModelStage, ModelVersion, RegisteredModel } from '../entities';
 import { FilterClause, OrderByClause } from '../search/search-types';
 
@@ -6,7 +7,8 @@ export interface CreateRegisteredModelInput {
   /** Unique keys (the service keeps the last value per key). */
   tags: KeyValue[];
   description: string;
-  owner: string | null;
+  /** The creator, written with a MANAGE grant in the create transaction; null: nobody's. */
+  owner: ResourceOwner | null;
 }
 
 export interface CreateModelVersionInput {
@@ -32,6 +34,8 @@ export interface SearchRegistryQuery {
   offset: number;
   /** Include prompts (models tagged `mlflow.prompt.is_prompt=true`); MLflow hides them unless asked. */
   includePrompts: boolean;
+  /** Only models (and their versions) this caller may read; null: everything. */
+  readableBy: ReadableBy | null;
 }
 
 /** A run as source validation needs it (read straight from the tracking tables). */

@@ -1,3 +1,4 @@
+import { ReadableBy } from '../access';
 import {
   DatasetInput,
   Int64,
@@ -85,6 +86,8 @@ export interface SearchRunsQuery {
   viewType: ViewType;
   maxResults: number;
   offset: number;
+  /** Only runs in experiments this caller may read; null: everything. */
+  readableBy: ReadableBy | null;
 }
 
 export interface MetricHistoryQuery {

@@ -1,4 +1,4 @@
-import { isWellFormedExperimentId, MlflowError } from '@app/domain';
+import { experimentNotFound, isWellFormedExperimentId, MlflowError } from '@app/domain';
 
 import type { SqlRunner } from '../sql-types';
 import { str } from './sql-helpers';
@@ -42,7 +42,7 @@ export async function activeExperimentLocation(
           [key],
         );
   if (rows.length === 0) {
-    throw MlflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
+    throw experimentNotFound(experimentId);
   }
   const stage = str(rows[0].lifecycle_stage);
   if (stage !== 'active') {

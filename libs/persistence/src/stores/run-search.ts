@@ -10,6 +10,7 @@ import {
 } from '@app/domain';
 
 import { SqlRunner, SqlValue } from '../sql-executor';
+import { requireReadableExperiment } from './access-predicates';
 import { experimentKeys } from './experiment-lookup';
 import { hydrateRuns, RUN_COLUMNS, toRunRow } from './run-rows';
 import {
@@ -204,6 +205,7 @@ export async function searchRuns(
   const stages = lifecycleStagesFor(query.viewType);
   statement.require(`r.experiment_id IN (${placeholders(experimentIds.length)})`, experimentIds);
   statement.require(`r.lifecycle_stage IN (${placeholders(stages.length)})`, stages);
+  requireReadableExperiment(statement, query.readableBy, 'r.experiment_id');
   query.filter.forEach((clause) => search.filter(clause));
   query.orderBy.forEach((clause) => search.orderBy(clause));
   const boundValues = statement.boundValueCount() + BOUNDARY_QUERY_EXTRA_VALUES;

@@ -1,6 +1,7 @@
 import {
   CreateExperimentInput,
   Experiment,
+  experimentNotFound,
   ExperimentStore,
   KeyValue,
   lifecycleStagesFor,
@@ -9,6 +10,7 @@ import {
 } from '@app/domain';
 
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
+import { requireReadableExperiment } from './access-predicates';
 import { joinArtifactRoot } from './artifact-locations';
 import { experimentKey } from './experiment-lookup';
 import { SearchColumns, SearchStatement, unsupported } from './search-builder';
@@ -48,8 +50,14 @@ export class SqlExperimentStore extends ExperimentStore {
       return await this.sql.transaction(async (tx) => {
         const { insertId } = await tx.execute(
           'INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner) VALUES (?, ?, ?, ?, ?, ?)',
-          [input.name, '', 'active', now, now, input.owner],
+          [input.name, '', 'active', now, now, input.owner?.username ?? null],
         );
+        if (input.owner) {
+          await tx.execute(
+            "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, 'MANAGE')",
+            [insertId, input.owner.userId],
+          );
+        }
         const id = String(insertId);
         await tx.execute('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [
           joinArtifactRoot(this.artifactRoot, id),
@@ -86,6 +94,7 @@ export class SqlExperimentStore extends ExperimentStore {
     const search = new SearchStatement();
     const stages = lifecycleStagesFor(query.viewType);
     search.require(`e.lifecycle_stage IN (${placeholders(stages.length)})`, stages);
+    requireReadableExperiment(search, query.readableBy, 'e.experiment_id');
     for (const clause of query.filter) {
       if (!search.filterBy(SEARCH_COLUMNS, clause)) {
         throw unsupported(`${clause.type}.${clause.key}`);
@@ -235,6 +244,4 @@ async function upsertExperimentTags(
   );
 }
 
-function notFound(experimentId: string): MlflowError {
-  return MlflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
-}
+const notFound = experimentNotFound;

@@ -140,7 +140,11 @@ export class SqlIdentityStore extends IdentityStore {
   async deleteUser(username: string): Promise<User> {
     return this.sql.transaction(async (tx) => {
       const user = await requireUser(tx, username);
-      for (const table of ['experiment_permissions', 'registered_model_permissions', 'api_tokens']) {
+      for (const table of [
+        'experiment_permissions',
+        'registered_model_permissions',
+        'api_tokens',
+      ]) {
         await tx.execute(`DELETE FROM ${table} WHERE user_id = ?`, [user.id]);
       }
       await tx.execute('DELETE FROM users WHERE id = ?', [user.id]);
@@ -214,10 +218,16 @@ export class SqlIdentityStore extends IdentityStore {
   }
 
   async recordTokenUse(tokenId: number, time: number): Promise<void> {
-    await this.sql.execute('UPDATE api_tokens SET last_used_time = ? WHERE id = ?', [time, tokenId]);
+    await this.sql.execute('UPDATE api_tokens SET last_used_time = ? WHERE id = ?', [
+      time,
+      tokenId,
+    ]);
   }
 
-  async resolveExperiment(experimentId: string, userId: number): Promise<ResolvedExperiment | null> {
+  async resolveExperiment(
+    experimentId: string,
+    userId: number,
+  ): Promise<ResolvedExperiment | null> {
     if (!INTEGER_ID.test(experimentId)) return null;
     const rows = await this.sql.select(
       'SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?',
@@ -298,16 +308,41 @@ export class SqlIdentityStore extends IdentityStore {
     };
   }
 
-  createExperimentGrant(experimentId: string, userId: number, permission: Permission): Promise<void> {
-    return this.insertGrant('experiment_permissions', 'experiment_id', Number(experimentId), userId, permission);
+  createExperimentGrant(
+    experimentId: string,
+    userId: number,
+    permission: Permission,
+  ): Promise<void> {
+    return this.insertGrant(
+      'experiment_permissions',
+      'experiment_id',
+      Number(experimentId),
+      userId,
+      permission,
+    );
   }
 
-  updateExperimentGrant(experimentId: string, userId: number, permission: Permission): Promise<void> {
-    return this.updateGrant('experiment_permissions', 'experiment_id', Number(experimentId), userId, permission);
+  updateExperimentGrant(
+    experimentId: string,
+    userId: number,
+    permission: Permission,
+  ): Promise<void> {
+    return this.updateGrant(
+      'experiment_permissions',
+      'experiment_id',
+      Number(experimentId),
+      userId,
+      permission,
+    );
   }
 
   deleteExperimentGrant(experimentId: string, userId: number): Promise<void> {
-    return this.deleteGrant('experiment_permissions', 'experiment_id', Number(experimentId), userId);
+    return this.deleteGrant(
+      'experiment_permissions',
+      'experiment_id',
+      Number(experimentId),
+      userId,
+    );
   }
 
   createRegisteredModelGrant(
@@ -315,7 +350,13 @@ export class SqlIdentityStore extends IdentityStore {
     userId: number,
     permission: Permission,
   ): Promise<void> {
-    return this.insertGrant('registered_model_permissions', 'registered_model_id', registeredModelId, userId, permission);
+    return this.insertGrant(
+      'registered_model_permissions',
+      'registered_model_id',
+      registeredModelId,
+      userId,
+      permission,
+    );
   }
 
   updateRegisteredModelGrant(
@@ -323,11 +364,22 @@ export class SqlIdentityStore extends IdentityStore {
     userId: number,
     permission: Permission,
   ): Promise<void> {
-    return this.updateGrant('registered_model_permissions', 'registered_model_id', registeredModelId, userId, permission);
+    return this.updateGrant(
+      'registered_model_permissions',
+      'registered_model_id',
+      registeredModelId,
+      userId,
+      permission,
+    );
   }
 
   deleteRegisteredModelGrant(registeredModelId: number, userId: number): Promise<void> {
-    return this.deleteGrant('registered_model_permissions', 'registered_model_id', registeredModelId, userId);
+    return this.deleteGrant(
+      'registered_model_permissions',
+      'registered_model_id',
+      registeredModelId,
+      userId,
+    );
   }
 
   async recordAudit(event: NewAuditEvent): Promise<void> {
@@ -375,7 +427,11 @@ export class SqlIdentityStore extends IdentityStore {
     };
   }
 
-  private async updateUser(username: string, assignment: string, value: string | boolean): Promise<User> {
+  private async updateUser(
+    username: string,
+    assignment: string,
+    value: string | boolean,
+  ): Promise<User> {
     return this.sql.transaction(async (tx) => {
       const user = await requireUser(tx, username);
       await tx.execute(`UPDATE users SET ${assignment} WHERE id = ?`, [value, user.id]);
@@ -391,14 +447,15 @@ export class SqlIdentityStore extends IdentityStore {
     permission: Permission,
   ): Promise<void> {
     try {
-      await this.sql.execute(`INSERT INTO ${table} (${column}, user_id, permission) VALUES (?, ?, ?)`, [
-        resourceId,
-        userId,
-        permission,
-      ]);
+      await this.sql.execute(
+        `INSERT INTO ${table} (${column}, user_id, permission) VALUES (?, ?, ?)`,
+        [resourceId, userId, permission],
+      );
     } catch (error) {
       if (this.sql.dialect.classifyError(error) === 'duplicate-key') {
-        throw MlflowError.resourceAlreadyExists('That user already holds a permission on this resource.');
+        throw MlflowError.resourceAlreadyExists(
+          'That user already holds a permission on this resource.',
+        );
       }
       throw error;
     }
@@ -418,7 +475,12 @@ export class SqlIdentityStore extends IdentityStore {
     if (affectedRows === 0) throw grantNotFound();
   }
 
-  private async deleteGrant(table: string, column: string, resourceId: number, userId: number): Promise<void> {
+  private async deleteGrant(
+    table: string,
+    column: string,
+    resourceId: number,
+    userId: number,
+  ): Promise<void> {
     const { affectedRows } = await this.sql.execute(
       `DELETE FROM ${table} WHERE ${column} = ? AND user_id = ?`,
       [resourceId, userId],
@@ -432,7 +494,9 @@ function grantNotFound(): MlflowError {
 }
 
 async function requireUser(tx: SqlRunner, username: string): Promise<UserCredentials> {
-  const rows = await tx.select(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = ?`, [username]);
+  const rows = await tx.select(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = ?`, [
+    username,
+  ]);
   if (!rows.length) throw userNotFound(username);
   return toUser(rows[0]);
 }
@@ -458,14 +522,4 @@ function toRegisteredModelGrant(row: Row): RegisteredModelGrant {
     username: str(row.username),
     permission: permissionOf(row),
   };
-}
-
-/** The SQL condition "the row's experiment is readable by user ?", for searches. */
-export function readableExperimentCondition(experimentColumn: string): string {
-  return `${experimentColumn} IN (SELECT experiment_id FROM experiment_permissions WHERE user_id = ? AND permission <> 'NO_PERMISSIONS')`;
-}
-
-/** The SQL condition "the row's registered model is readable by user ?", for searches. */
-export function readableRegisteredModelCondition(modelColumn: string): string {
-  return `${modelColumn} IN (SELECT registered_model_id FROM registered_model_permissions WHERE user_id = ? AND permission <> 'NO_PERMISSIONS')`;
 }

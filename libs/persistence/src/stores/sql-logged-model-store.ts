@@ -7,16 +7,19 @@ import {
   LOGGED_MODEL_STATUSES,
   LoggedModel,
   LoggedModelDatasetFilter,
+  loggedModelNotFound,
   LoggedModelOrderByClause,
   LoggedModelStatus,
   LoggedModelStore,
   MlflowError,
   pythonRepr,
   RunMetric,
+  runNotFound,
   SearchLoggedModelsQuery,
 } from '@app/domain';
 
 import { Row, SqlExecutor, SqlRunner, SqlValue } from '../sql-executor';
+import { requireReadableExperiment } from './access-predicates';
 import { joinArtifactRoot } from './artifact-locations';
 import { activeExperimentLocation, experimentKeys } from './experiment-lookup';
 import { toMetric } from './run-rows';
@@ -232,6 +235,7 @@ export class SqlLoggedModelStore extends LoggedModelStore {
         throw unsupported(`order_by ${clause.type}.${clause.key}`);
       }
     }
+    requireReadableExperiment(search, query.readableBy, 'lm.experiment_id');
     const statement = search.page(MODEL_COLUMNS, 'logged_models lm', query);
     const rows = await this.sql.select(statement.sql, statement.params);
     const page = rows.slice(0, query.maxResults);
@@ -322,7 +326,7 @@ function datasetCondition(
 
 async function requireRun(tx: SqlRunner, runId: string): Promise<void> {
   const rows = await tx.select('SELECT 1 AS found FROM runs WHERE run_uuid = ?', [runId]);
-  if (rows.length === 0) throw MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`);
+  if (rows.length === 0) throw runNotFound(runId);
 }
 
 async function requireActiveModel(tx: SqlRunner, modelId: string): Promise<void> {
@@ -434,9 +438,7 @@ function keyValue(row: Row): KeyValue {
   return { key: str(row.k), value: str(row.v) };
 }
 
-function notFound(modelId: string): MlflowError {
-  return MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
-}
+const notFound = loggedModelNotFound;
 
 function modelKey(row: Row): string {
   return str(row.model_id);

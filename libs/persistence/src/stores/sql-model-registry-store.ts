@@ -22,6 +22,7 @@ import {
 } from '@app/domain';
 
 import { Row, SqlExecutor, SqlRunner } from '../sql-executor';
+import { requireReadableRegisteredModel } from './access-predicates';
 import { SearchColumns, SearchStatement, unsupported } from './search-builder';
 import { chunk, num, placeholders, q, str, strOrNull } from './sql-helpers';
 
@@ -92,8 +93,14 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
       await this.sql.transaction(async (tx) => {
         const { insertId } = await tx.execute(
           'INSERT INTO registered_models (name, creation_time, last_updated_time, description, owner, next_version) VALUES (?, ?, ?, ?, ?, 1)',
-          [input.name, now, now, input.description, input.owner],
+          [input.name, now, now, input.description, input.owner?.username ?? null],
         );
+        if (input.owner) {
+          await tx.execute(
+            "INSERT INTO registered_model_permissions (registered_model_id, user_id, permission) VALUES (?, ?, 'MANAGE')",
+            [insertId, input.owner.userId],
+          );
+        }
         await upsertModelTags(tx, insertId, input.tags);
       });
     } catch (error) {
@@ -110,7 +117,7 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
       latestVersions: [],
       tags: [...input.tags].sort((a, b) => compareText(a.key, b.key)),
       aliases: [],
-      owner: input.owner,
+      owner: input.owner?.username ?? null,
     };
   }
 
@@ -170,6 +177,8 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
         'model_version_tags',
         'registered_model_tags',
         'model_versions',
+        // Grants go with their model: a later model of the same name inherits none (§10.12).
+        'registered_model_permissions',
       ]) {
         await tx.execute(`DELETE FROM ${table} WHERE registered_model_id = ?`, [model.id]);
       }
@@ -676,6 +685,7 @@ function registrySearch(
       [PROMPT_TAG_KEY, 'true'],
     );
   }
+  requireReadableRegisteredModel(search, query.readableBy, 'rm.id');
   for (const clause of query.orderBy) {
     if (clause.type !== 'attribute' || !search.sortBy(columns, clause)) {
       throw unsupported(`order_by ${clause.type}.${clause.key}`);

@@ -21,6 +21,7 @@ import {
   RUN_NAME_TAG,
   RunInfo,
   RunMetric,
+  runNotFound,
   RunStore,
   SearchRunsQuery,
   storableMetricValue,
@@ -304,10 +305,6 @@ function assertFitsText(dialect: SqlDialect, label: string, value: string | null
       `${label} takes ${bytes} bytes; this backend store holds at most ${limit}.`,
     );
   }
-}
-
-function runNotFound(runId: string): MlflowError {
-  return MlflowError.resourceDoesNotExist(`Run with id=${runId} not found`);
 }
 
 function runNotActive(runId: string, stage: string): MlflowError {

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+
+import {
+  AccessNeed,
+  artifactPathScope,
+  canonicalArtifactPath,
+  experimentNameNotFound,
+  experimentNotFound,
+  IdentityStore,
+  loggedModelNotFound,
+  MlflowError,
+  Permission,
+  permits,
+  Principal,
+  registeredModelNotFound,
+  ResolvedExperiment,
+  runNotFound,
+  weakerPermission,
+} from '@app/domain';
+
+/** A scoped (aggregator) token writes rounds; it never deletes or manages anything. */
+const SCOPED_TOKEN_CEILING: Permission = 'EDIT';
+
+function denied(): MlflowError {
+  return MlflowError.permissionDenied('Permission denied.');
+}
+
+/**
+ * Whether a caller may act on one resource. A resource the caller may not even read is answered
+ * with that resource's own "not found" (no oracle for what others own); one it can read but not
+ * change is PERMISSION_DENIED. Admins with an unscoped credential pass every check. Used by the
+ * access guard for what a request names, and by services for what a request references
+ * indirectly (a model version's source).
+ */
+@Injectable()
+export class AccessChecker {
+  constructor(private readonly identity: IdentityStore) {}
+
+  async experiment(caller: Principal, experimentId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveExperiment(experimentId, caller.userId);
+    this.decide(caller, resolved, need, () => experimentNotFound(experimentId));
+  }
+
+  async experimentByName(caller: Principal, name: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveExperimentByName(name, caller.userId);
+    this.decide(caller, resolved, need, () => experimentNameNotFound(name));
+  }
+
+  async run(caller: Principal, runId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveRun(runId, caller.userId);
+    this.decide(caller, resolved, need, () => runNotFound(runId));
+  }
+
+  async loggedModel(caller: Principal, modelId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveLoggedModel(modelId, caller.userId);
+    this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
+  }
+
+  async registeredModel(caller: Principal, name: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    // The registry is outside every project: scoped tokens never reach it.
+    if (caller.scope) throw registeredModelNotFound(name);
+    const resolved = await this.identity.resolveRegisteredModel(name, caller.userId);
+    if (!resolved || !permits(resolved.permission, 'read')) throw registeredModelNotFound(name);
+    if (!permits(resolved.permission, need)) throw denied();
+  }
+
+  /**
+   * A proxy path (`<experiment>/<run>/artifacts/…`, `<experiment>/models/<id>/artifacts/…`): the
+   * experiment it starts with decides. The path is canonicalised first (a bad one is 400 before
+   * anything is looked up); the proxy checks afterwards that the run or model lies in that
+   * experiment.
+   */
+  async artifactPath(caller: Principal, rawPath: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const path = canonicalArtifactPath(rawPath);
+    if (path === '') throw MlflowError.invalidParameterValue('Invalid path');
+    const scope = artifactPathScope(path);
+    const resolved = await this.identity.resolveExperiment(scope.experimentId, caller.userId);
+    this.decide(caller, resolved, need, () => {
+      if (scope.runId !== undefined) return runNotFound(scope.runId);
+      if (scope.modelId !== undefined) return loggedModelNotFound(scope.modelId);
+      return MlflowError.invalidParameterValue('Invalid path');
+    });
+  }
+
+  private decide(
+    caller: Principal,
+    resolved: ResolvedExperiment | null,
+    need: AccessNeed,
+    notFound: () => MlflowError,
+  ): void {
+    if (!resolved) throw notFound();
+    // An admin's scoped token still reaches only its project, with no grant row needed there.
+    let permission: Permission = caller.isAdmin ? 'MANAGE' : resolved.permission;
+    if (caller.scope) {
+      permission =
+        caller.scope.experimentId === resolved.experimentId
+          ? weakerPermission(permission, SCOPED_TOKEN_CEILING)
+          : 'NO_PERMISSIONS';
+    }
+    if (!permits(permission, 'read')) throw notFound();
+    if (!permits(permission, need)) throw denied();
+  }
+}
+
+function unrestricted(caller: Principal): boolean {
+  return caller.isAdmin && !caller.scope;
+}
