@@ -23,6 +23,21 @@ export const DEFAULT_STREAMING_ROUTES: StreamingRoutes = {
     (method === 'PUT' && ARTIFACT_UPLOAD.test(url)) || (method === 'POST' && UI_UPLOAD.test(url)),
 };
 
+export interface ServedRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<INestApplication, ServedRoute[]>();
+
+/**
+ * Every route the app's router serves (Nest's controllers, /health, the API docs), as Fastify
+ * registered them: what the tenancy matrix walks, so no route can be left out of it.
+ */
+export function servedRoutes(app: INestApplication): ServedRoute[] {
+  return [...(ROUTES.get(app) ?? [])];
+}
+
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_JSON_BODY_BYTES,
@@ -57,6 +72,11 @@ export function configureMlflowApp(
   serverUrl?: string,
 ): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  const routes: ServedRoute[] = [];
+  ROUTES.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload, done) => {
     if (DEFAULT_STREAMING_ROUTES.isStreamingUpload(request.method, request.url)) {
