@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ExperimentStore, LoggedModelStore, ModelRegistryStore, RunStore } from '@app/domain';
+import {
+  ExperimentStore,
+  IdentityStore,
+  LoggedModelStore,
+  ModelRegistryStore,
+  RunStore,
+} from '@app/domain';
+import { hashPassword } from '@app/http';
 import { SqlExecutor, SqlRunner } from '@app/persistence';
 
 import { BACKENDS } from '../support/backends';
@@ -12,7 +19,10 @@ import { createTestApp, TestApp } from '../support/test-app';
  * that a query change shows in review (immich's generated query files). A scripted tour of the API
  * reaches every store method (checked below); the statements it sends are recorded on the
  * SqlExecutor and compared with the committed file. `UPDATE_SQL_SNAPSHOTS=1` rewrites the files.
+ * The tour runs as a signed-in user who is not an admin, so the access checks' lookups and the
+ * searches' permission predicates are in the files too.
  */
+const TOUR_USER = { username: 'snap-user', password: 'snapshot-tour-Passw0rd' };
 const SNAPSHOT_DIR = join(__dirname, '../../libs/persistence/queries');
 const AJAX_ONLY = new Set(['metrics/get-history-bulk', 'experiments/search-datasets']);
 const STORE_PORTS = { ExperimentStore, RunStore, LoggedModelStore, ModelRegistryStore } as const;
@@ -30,7 +40,18 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(backend);
+    t = await createTestApp(backend, {
+      env: {
+        AUTH_MODE: 'basic',
+        AUTH_ADMIN_USERNAME: 'admin',
+        AUTH_ADMIN_PASSWORD: 'snapshot-root-Passw0rd',
+      },
+    });
+    await t.app.get(IdentityStore).createUser({
+      username: TOUR_USER.username,
+      passwordHash: await hashPassword(TOUR_USER.password),
+      isAdmin: false,
+    });
     instrumentExecutor(t.app.get(SqlExecutor), record);
     for (const [portName, port] of Object.entries(STORE_PORTS)) {
       const store = t.app.get<object>(port);
@@ -59,6 +80,7 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       method === 'GET'
         ? t.http.get(url).query(body ?? {})
         : t.http[method === 'POST' ? 'post' : method === 'PATCH' ? 'patch' : 'delete'](url);
+    req = req.auth(TOUR_USER.username, TOUR_USER.password);
     if (method !== 'GET') {
       req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
     }

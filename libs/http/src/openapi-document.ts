@@ -140,6 +140,53 @@ function errorResponses(method: HttpMethod): ResponsesObject {
   };
 }
 
+/** What a route that needs a credential may also answer. */
+function accessResponses(): ResponsesObject {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: ERROR_REF } },
+  });
+  return {
+    '401': {
+      ...error('UNAUTHENTICATED: no credential, or not a valid one'),
+      headers: {
+        'WWW-Authenticate': {
+          description: '`Basic realm="mlflow"` and `Bearer realm="mlflow"`',
+          schema: { type: 'string' },
+        },
+      },
+    },
+    '403': error(
+      'PERMISSION_DENIED: the caller may read the resource but not do this, or a project-scoped token used a route outside its project',
+    ),
+    '429': {
+      ...error('REQUEST_LIMIT_EXCEEDED: too many failed sign-ins from this user or address'),
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying',
+          schema: { type: 'integer' },
+        },
+      },
+    },
+  };
+}
+
+/** The credentials every protected operation accepts (`security` names them). */
+const SECURITY_SCHEMES = {
+  basic: {
+    type: 'http',
+    scheme: 'basic',
+    description:
+      "A user's name and password (the MLflow client's MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).",
+  },
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An API token from `tokens/create` (MLFLOW_TRACKING_TOKEN), or with AUTH_MODE=jwt a JWT issued by the FLOps management.',
+  },
+} as const;
+
 export interface OpenApiDocumentOptions {
   /** The base URL clients should call, when it differs from where the document is served. */
   serverUrl?: string;
@@ -168,6 +215,13 @@ export function refineOpenApiDocument(
       }
       operation.operationId = operationId;
       operation.responses = { ...operation.responses, ...errorResponses(method) };
+      // Protected operations list their schemes (the @Access decorator); the rest are public
+      // and say so, so a generated client knows which calls need a credential.
+      if (operation.security?.length) {
+        operation.responses = { ...operation.responses, ...accessResponses() };
+      } else {
+        operation.security = [];
+      }
       for (const parameter of operation.parameters ?? []) {
         if ('in' in parameter && parameter.in === 'path' && !hasType(parameter.schema)) {
           parameter.schema = { type: 'string', ...(parameter.schema ?? {}) };
@@ -189,6 +243,7 @@ export function refineOpenApiDocument(
   }));
   document.components = {
     ...document.components,
+    securitySchemes: SECURITY_SCHEMES,
     schemas: {
       ...document.components?.schemas,
       [ERROR_SCHEMA_NAME]: {

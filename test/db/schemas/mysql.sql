@@ -1,3 +1,35 @@
+CREATE TABLE `api_tokens` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `user_id` int(11) NOT NULL,
+  `name` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `secret_hash` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `experiment_id` int(11) DEFAULT NULL,
+  `creation_time` bigint(20) NOT NULL,
+  `expiration_time` bigint(20) DEFAULT NULL,
+  `last_used_time` bigint(20) DEFAULT NULL,
+  `revoked_time` bigint(20) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_api_tokens_secret_hash` (`secret_hash`),
+  KEY `ix_api_tokens_user` (`user_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `audit_events` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `time` bigint(20) NOT NULL,
+  `username` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `client_address` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `action` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `resource_type` varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `resource_id` varchar(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `experiment_id` int(11) DEFAULT NULL,
+  `registered_model_id` int(11) DEFAULT NULL,
+  `detail` text CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_audit_events_experiment` (`experiment_id`,`id`),
+  KEY `ix_audit_events_registered_model` (`registered_model_id`,`id`),
+  KEY `ix_audit_events_username` (`username`,`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
 CREATE TABLE `datasets` (
   `dataset_id` int(11) NOT NULL AUTO_INCREMENT,
   `experiment_id` int(11) NOT NULL,
@@ -9,6 +41,14 @@ CREATE TABLE `datasets` (
   `profile` text CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,
   PRIMARY KEY (`dataset_id`),
   UNIQUE KEY `uq_datasets_experiment_name_digest` (`experiment_id`,`name`,`digest`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `experiment_permissions` (
+  `experiment_id` int(11) NOT NULL,
+  `user_id` int(11) NOT NULL,
+  `permission` varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  PRIMARY KEY (`experiment_id`,`user_id`),
+  KEY `ix_experiment_permissions_user` (`user_id`,`experiment_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 CREATE TABLE `experiment_tags` (
@@ -139,6 +179,14 @@ CREATE TABLE `registered_model_aliases` (
   PRIMARY KEY (`registered_model_id`,`alias`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
+CREATE TABLE `registered_model_permissions` (
+  `registered_model_id` int(11) NOT NULL,
+  `user_id` int(11) NOT NULL,
+  `permission` varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  PRIMARY KEY (`registered_model_id`,`user_id`),
+  KEY `ix_registered_model_permissions_user` (`user_id`,`registered_model_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
 CREATE TABLE `registered_model_tags` (
   `registered_model_id` int(11) NOT NULL,
   `key` varchar(250) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -214,4 +262,14 @@ CREATE TABLE `schema_migrations` (
   `timestamp` bigint(20) NOT NULL,
   `name` varchar(255) NOT NULL,
   PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `users` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `username` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `password_hash` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,
+  `is_admin` tinyint(4) NOT NULL,
+  `creation_time` bigint(20) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_users_username` (`username`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

@@ -1,8 +1,24 @@
+CREATE TABLE "api_tokens" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "user_id" integer NOT NULL, "name" varchar(255) NOT NULL, "secret_hash" varchar(64) NOT NULL, "experiment_id" integer, "creation_time" bigint NOT NULL, "expiration_time" bigint, "last_used_time" bigint, "revoked_time" bigint);
+
+CREATE TABLE "audit_events" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "time" bigint NOT NULL, "username" varchar(255) NOT NULL, "client_address" varchar(64) NOT NULL, "action" varchar(64) NOT NULL, "resource_type" varchar(32) NOT NULL, "resource_id" varchar(256) NOT NULL, "experiment_id" integer, "registered_model_id" integer, "detail" text);
+
 CREATE TABLE "datasets" ("dataset_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "experiment_id" integer NOT NULL, "name" varchar(500) NOT NULL, "digest" varchar(36) NOT NULL, "source_type" varchar(36) NOT NULL, "source" text NOT NULL, "dataset_schema" text, "profile" text);
+
+CREATE TABLE "experiment_permissions" ("experiment_id" integer NOT NULL, "user_id" integer NOT NULL, "permission" varchar(32) NOT NULL, PRIMARY KEY ("experiment_id", "user_id"));
 
 CREATE TABLE "experiment_tags" ("experiment_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("experiment_id", "key"));
 
 CREATE TABLE "experiments" ("experiment_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(500) NOT NULL, "artifact_location" varchar(1000) NOT NULL, "lifecycle_stage" varchar(32) NOT NULL, "creation_time" bigint NOT NULL, "last_update_time" bigint NOT NULL, "owner" varchar(255));
+
+CREATE INDEX "ix_api_tokens_user" ON "api_tokens" ("user_id") ;
+
+CREATE INDEX "ix_audit_events_experiment" ON "audit_events" ("experiment_id", "id") ;
+
+CREATE INDEX "ix_audit_events_registered_model" ON "audit_events" ("registered_model_id", "id") ;
+
+CREATE INDEX "ix_audit_events_username" ON "audit_events" ("username", "id") ;
+
+CREATE INDEX "ix_experiment_permissions_user" ON "experiment_permissions" ("user_id", "experiment_id") ;
 
 CREATE INDEX "ix_latest_metrics_key_value" ON "latest_metrics" ("key", "value") ;
 
@@ -11,6 +27,8 @@ CREATE INDEX "ix_logged_models_experiment" ON "logged_models" ("experiment_id") 
 CREATE INDEX "ix_metrics_run_key_step" ON "metrics" ("run_id", "key", "step") ;
 
 CREATE INDEX "ix_model_versions_stage" ON "model_versions" ("registered_model_id", "current_stage") ;
+
+CREATE INDEX "ix_registered_model_permissions_user" ON "registered_model_permissions" ("user_id", "registered_model_id") ;
 
 CREATE INDEX "ix_runs_experiment_stage_start" ON "runs" ("experiment_id", "lifecycle_stage", "start_time") ;
 
@@ -34,6 +52,8 @@ CREATE TABLE "params" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "
 
 CREATE TABLE "registered_model_aliases" ("registered_model_id" integer NOT NULL, "alias" varchar(255) NOT NULL, "version" integer NOT NULL, PRIMARY KEY ("registered_model_id", "alias"));
 
+CREATE TABLE "registered_model_permissions" ("registered_model_id" integer NOT NULL, "user_id" integer NOT NULL, "permission" varchar(32) NOT NULL, PRIMARY KEY ("registered_model_id", "user_id"));
+
 CREATE TABLE "registered_model_tags" ("registered_model_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("registered_model_id", "key"));
 
 CREATE TABLE "registered_models" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(256) NOT NULL, "creation_time" bigint NOT NULL, "last_updated_time" bigint NOT NULL, "description" text, "owner" varchar(255), "next_version" integer NOT NULL);
@@ -54,6 +74,8 @@ CREATE TABLE "schema_migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NUL
 
 CREATE TABLE sqlite_sequence(name,seq);
 
+CREATE UNIQUE INDEX "uq_api_tokens_secret_hash" ON "api_tokens" ("secret_hash") ;
+
 CREATE UNIQUE INDEX "uq_datasets_experiment_name_digest" ON "datasets" ("experiment_id", "name", "digest") ;
 
 CREATE UNIQUE INDEX "uq_experiments_name" ON "experiments" ("name") ;
@@ -61,3 +83,7 @@ CREATE UNIQUE INDEX "uq_experiments_name" ON "experiments" ("name") ;
 CREATE UNIQUE INDEX "uq_registered_models_name" ON "registered_models" ("name") ;
 
 CREATE UNIQUE INDEX "uq_runs_run_uuid" ON "runs" ("run_uuid") ;
+
+CREATE UNIQUE INDEX "uq_users_username" ON "users" ("username") ;
+
+CREATE TABLE "users" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "username" varchar(255) NOT NULL, "password_hash" varchar(255), "is_admin" boolean NOT NULL, "creation_time" bigint NOT NULL);

@@ -119,6 +119,34 @@ describe('OpenAPI and Swagger UI on the suite', () => {
     ]);
   });
 
+  it('declares Basic and bearer credentials on every operation but /health, with 401, 403 and 429', async () => {
+    const document = (await t.http.get('/docs-json')).body as OpenApiDocument & {
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    expect(document.components.securitySchemes).toEqual({
+      basic: expect.objectContaining({ type: 'http', scheme: 'basic' }),
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    const unprotected: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item) as [
+        string,
+        { security?: Record<string, string[]>[]; responses?: Record<string, unknown> },
+      ][]) {
+        if (operation.security?.length) {
+          expect(operation.security).toEqual([{ basic: [] }, { bearer: [] }]);
+          expect(Object.keys(operation.responses ?? {})).toEqual(
+            expect.arrayContaining(['401', '403', '429']),
+          );
+        } else {
+          expect(operation.security).toEqual([]);
+          unprotected.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(unprotected).toEqual(['GET /health']);
+  });
+
   it('documents request bodies with MLflow field names', async () => {
     const res = await t.http.get('/docs-json');
     const schemas = (

@@ -1,20 +1,19 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiSecurity } from '@nestjs/swagger';
 
 import { AccessNeed, AccessPolicy, ResourceCheck, ResourceRef } from '@app/domain';
 
 export const ACCESS_POLICY = 'mlflow:access-policy';
 
-/** The OpenAPI security scheme names every protected operation lists (see swagger.ts). */
+/** The OpenAPI security scheme names every protected operation lists (openapi-document.ts). */
 export const SECURITY_SCHEMES = ['basic', 'bearer'] as const;
 
 function declare(policy: AccessPolicy): MethodDecorator & ClassDecorator {
   if (policy.kind === 'public') return SetMetadata(ACCESS_POLICY, policy);
+  // Either scheme alone is enough: two entries in `security` (one each), not one with both.
   return applyDecorators(
     SetMetadata(ACCESS_POLICY, policy),
     ...SECURITY_SCHEMES.map((scheme) => ApiSecurity(scheme)),
-    ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no valid credential' }),
-    ApiForbiddenResponse({ description: 'PERMISSION_DENIED: the caller may not do this' }),
   );
 }
 
