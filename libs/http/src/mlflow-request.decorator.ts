@@ -29,7 +29,7 @@ export function keepValidatedRequest(request: FastifyRequest, dto: object): void
   VALIDATED_DTOS.add(dto);
 }
 
-function validatedRequestOf(request: FastifyRequest): object | undefined {
+export function validatedRequestOf(request: FastifyRequest): object | undefined {
   return (request as unknown as Record<symbol, object | undefined>)[VALIDATED_REQUEST];
 }
 

@@ -19,6 +19,7 @@ UPDATE model_versions SET current_stage = ?, last_updated_time = ?, description 
 DELETE FROM registered_model_aliases WHERE registered_model_id = ? AND version = ?;
 DELETE FROM model_version_tags WHERE registered_model_id = ? AND version = ?;
 UPDATE registered_models SET last_updated_time = ? WHERE id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- DELETE model-versions/delete-tag
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
@@ -40,6 +41,7 @@ DELETE FROM registered_model_tags WHERE registered_model_id = ?;
 DELETE FROM model_versions WHERE registered_model_id = ?;
 DELETE FROM registered_model_permissions WHERE registered_model_id = ?;
 DELETE FROM registered_models WHERE id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- DELETE registered-models/delete-tag
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
@@ -167,6 +169,7 @@ INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time
 INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, …, 'MANAGE');
 UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?;
 INSERT INTO experiment_tags (experiment_id, `key`, `value`) VALUES (?, …) ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST experiments/delete
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -174,6 +177,7 @@ SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creati
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?;
 UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST experiments/delete-experiment-tag
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -187,6 +191,7 @@ SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creati
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?;
 UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST experiments/search
 SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e JOIN experiment_tags f0 ON f0.experiment_id = e.experiment_id AND f0.`key` = ? AND f0.`value` = ? WHERE e.lifecycle_stage IN (?) AND e.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') AND e.name LIKE ? ORDER BY e.last_update_time DESC, e.experiment_id DESC LIMIT ? OFFSET ?;
@@ -207,6 +212,7 @@ SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_per
 SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e WHERE e.experiment_id = ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST logged-models
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -242,6 +248,7 @@ UPDATE registered_models SET next_version = next_version + 1, last_updated_time 
 SELECT id, next_version FROM registered_models WHERE name = ?;
 INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, description, user_id, current_stage, source, storage_location, run_id, run_link, status, status_message, model_id) VALUES (?, …);
 INSERT INTO model_version_tags (registered_model_id, version, `key`, `value`) VALUES (?, …) ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 SELECT m.experiment_id, p.permission FROM logged_models m LEFT JOIN experiment_permissions p ON p.experiment_id = m.experiment_id AND p.user_id = ? WHERE m.model_id = ?;
 SELECT model_id, artifact_location, source_run_id FROM logged_models WHERE model_id IN (?) AND lifecycle_stage = ?;
 
@@ -261,6 +268,7 @@ UPDATE registered_models SET last_updated_time = ? WHERE id = ?;
 SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id WHERE rm.name = ? AND mv.version = ? AND mv.current_stage <> ?;
 SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST registered-models/alias
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
@@ -272,6 +280,8 @@ INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUE
 INSERT INTO registered_models (name, creation_time, last_updated_time, description, owner, next_version) VALUES (?, …, 1);
 INSERT INTO registered_model_permissions (registered_model_id, user_id, permission) VALUES (?, …, 'MANAGE');
 INSERT INTO registered_model_tags (registered_model_id, `key`, `value`) VALUES (?, …) ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST registered-models/get-latest-versions
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
@@ -290,6 +300,7 @@ SELECT registered_model_id, `key` AS k, `value` AS v FROM registered_model_tags 
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN (SELECT registered_model_id, current_stage, MIN(version) AS first_version, MAX(version) AS latest_version FROM model_versions WHERE registered_model_id IN (?) AND current_stage <> ? GROUP BY registered_model_id, current_stage) g ON g.registered_model_id = mv.registered_model_id AND g.latest_version = mv.version ORDER BY mv.registered_model_id, g.first_version;
 SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) OR (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST registered-models/set-tag
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
@@ -302,11 +313,14 @@ SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id =
 INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri) VALUES (?, …, NULL, NULL, ?, …);
 INSERT INTO run_tags (run_id, `key`, `value`) VALUES (?, …), … ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
 UPDATE runs SET name = ? WHERE id = ?;
+SELECT r.experiment_id, p.permission FROM runs r LEFT JOIN experiment_permissions p ON p.experiment_id = r.experiment_id AND p.user_id = ? WHERE r.run_uuid = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST runs/delete
 SELECT r.experiment_id, p.permission FROM runs r LEFT JOIN experiment_permissions p ON p.experiment_id = r.experiment_id AND p.user_id = ? WHERE r.run_uuid = ?;
 SELECT id, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?;
 UPDATE runs SET lifecycle_stage = ?, deleted_time = COALESCE(deleted_time, ?) WHERE id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST runs/delete-tag
 SELECT r.experiment_id, p.permission FROM runs r LEFT JOIN experiment_permissions p ON p.experiment_id = r.experiment_id AND p.user_id = ? WHERE r.run_uuid = ?;
@@ -357,6 +371,7 @@ INSERT IGNORE INTO run_model_outputs (run_id, model_id, step) VALUES (?, …);
 SELECT r.experiment_id, p.permission FROM runs r LEFT JOIN experiment_permissions p ON p.experiment_id = r.experiment_id AND p.user_id = ? WHERE r.run_uuid = ?;
 SELECT id, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?;
 UPDATE runs SET lifecycle_stage = ?, deleted_time = NULL WHERE id = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST runs/search
 SELECT best.v FROM (SELECT lm.run_id, lm.`value` AS v FROM latest_metrics lm WHERE lm.`key` = ? ORDER BY lm.`value` ASC LIMIT ?) best JOIN latest_metrics real_value ON real_value.run_id = best.run_id AND real_value.`key` = ? AND real_value.is_nan = 0 JOIN runs r ON r.id = best.run_id JOIN latest_metrics f0 ON f0.run_id = r.id AND f0.`key` = ? AND f0.`value` < ? AND f0.is_nan = 0 JOIN params f1 ON f1.run_id = r.id AND f1.`key` = ? AND f1.`value` = ? WHERE r.experiment_id IN (?) AND r.lifecycle_stage IN (?) AND r.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') ORDER BY best.v ASC LIMIT 1 OFFSET ?;

@@ -14,6 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Access,
   artifactPath,
+  Audited,
   MLFLOW_ARTIFACTS_PREFIXES,
   MlflowRequest,
   rawArtifactPath,
@@ -65,6 +66,7 @@ export class ArtifactsController {
   }
 
   @Get('artifacts/*')
+  @Audited({ action: 'artifact.download', resource: 'artifact-path' })
   @Access.to([artifactPath('read')], { aggregator: true })
   @ApiOperation({
     summary: 'Download one artifact file (streamed, always as an attachment)',
@@ -92,6 +94,7 @@ export class ArtifactsController {
   }
 
   @Delete('artifacts/*')
+  @Audited({ action: 'artifact.delete', resource: 'artifact-path' })
   @Access.to([artifactPath('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a file or a whole directory subtree (a missing path is fine)' })

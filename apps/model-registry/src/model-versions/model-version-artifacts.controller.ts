@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { Access, MlflowRequest, registeredModel, sendArtifact } from '@app/http';
+import { Access, Audited, MlflowRequest, registeredModel, sendArtifact } from '@app/http';
 
 import { GetModelVersionArtifactRequestDto } from './model-version-artifacts.dto';
 import { ModelVersionArtifactsService } from './model-version-artifacts.service';
@@ -14,6 +14,12 @@ export class ModelVersionArtifactsController {
   constructor(private readonly artifacts: ModelVersionArtifactsService) {}
 
   @Get('model-versions/get-artifact')
+  @Audited({
+    action: 'artifact.download',
+    resource: 'registered-model',
+    field: 'name',
+    detail: ['version', 'path'],
+  })
   @Access.to([registeredModel('read')])
   @ApiOperation({
     summary: 'Download one file of a model version (as an attachment)',

@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/domain';
 import {
   Access,
+  Audited,
   Caller,
   MLFLOW_API_PREFIXES,
   MlflowRequest,
@@ -35,6 +36,12 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionsService) {}
 
   @Post('model-versions/create')
+  @Audited({
+    action: 'model_version.create',
+    resource: 'registered-model',
+    field: 'name',
+    detail: ['source', 'run_id'],
+  })
   @Access.to([registeredModel('update'), run('read', 'run_id', true), modelSource('read')])
   @HttpCode(200)
   @ApiOperation({
@@ -80,6 +87,12 @@ export class ModelVersionsController {
   }
 
   @Post('model-versions/transition-stage')
+  @Audited({
+    action: 'model_version.transition_stage',
+    resource: 'registered-model',
+    field: 'name',
+    detail: ['version', 'stage', 'archive_existing_versions'],
+  })
   @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({
@@ -99,6 +112,12 @@ export class ModelVersionsController {
   }
 
   @Delete('model-versions/delete')
+  @Audited({
+    action: 'model_version.delete',
+    resource: 'registered-model',
+    field: 'name',
+    detail: ['version'],
+  })
   @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete a version (its number is never reused; its aliases go)' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })

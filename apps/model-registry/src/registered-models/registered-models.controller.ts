@@ -2,7 +2,14 @@ import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { Principal } from '@app/domain';
-import { Access, Caller, MLFLOW_API_PREFIXES, MlflowRequest, registeredModel } from '@app/http';
+import {
+  Access,
+  Audited,
+  Caller,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+  registeredModel,
+} from '@app/http';
 
 import { RegistryEmptyResponseDto, toModelVersionJson } from '../model-versions/model-version-json';
 import { ModelVersionResponseDto } from '../model-versions/model-versions.dto';
@@ -32,6 +39,11 @@ export class RegisteredModelsController {
   constructor(private readonly models: RegisteredModelsService) {}
 
   @Post('registered-models/create')
+  @Audited({
+    action: 'registered_model.create',
+    resource: 'registered-model',
+    responsePath: ['registered_model', 'name'],
+  })
   @Access.signedIn()
   @HttpCode(200)
   @ApiOperation({
@@ -59,6 +71,12 @@ export class RegisteredModelsController {
   }
 
   @Post('registered-models/rename')
+  @Audited({
+    action: 'registered_model.rename',
+    resource: 'registered-model',
+    field: 'name',
+    detail: ['new_name'],
+  })
   @Access.to([registeredModel('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename a registered model (its versions follow)' })
@@ -83,6 +101,7 @@ export class RegisteredModelsController {
   }
 
   @Delete('registered-models/delete')
+  @Audited({ action: 'registered_model.delete', resource: 'registered-model', field: 'name' })
   @Access.to([registeredModel('delete')])
   @ApiOperation({ summary: 'Delete a registered model with all its versions, tags and aliases' })
   @ApiOkResponse({ type: RegistryEmptyResponseDto })

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   Access,
+  Audited,
   loggedModel,
   MLFLOW_AJAX_ONLY_PREFIX,
   MLFLOW_API_PREFIXES,
@@ -71,6 +72,7 @@ export class ArtifactFilesController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
   @Get('get-artifact')
+  @Audited({ action: 'artifact.download', resource: 'run', field: 'run_id', detail: ['path'] })
   @Access.to([run('read')], { aggregator: true })
   @ApiOperation({
     summary: "Download one of a run's artifact files (as an attachment)",

@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/domain';
 import {
   Access,
+  Audited,
   Caller,
   experiment,
   experimentByName,
@@ -34,6 +35,12 @@ export class ExperimentsController {
   constructor(private readonly experiments: ExperimentsService) {}
 
   @Post('experiments/create')
+  @Audited({
+    action: 'experiment.create',
+    resource: 'experiment',
+    responsePath: ['experiment_id'],
+    detail: ['name'],
+  })
   @Access.signedIn()
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an experiment (a FLOps project)' })
@@ -99,6 +106,12 @@ export class ExperimentsController {
   }
 
   @Post('experiments/update')
+  @Audited({
+    action: 'experiment.rename',
+    resource: 'experiment',
+    field: 'experiment_id',
+    detail: ['new_name'],
+  })
   @Access.to([experiment('update')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename an active experiment' })
@@ -109,6 +122,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/delete')
+  @Audited({ action: 'experiment.delete', resource: 'experiment', field: 'experiment_id' })
   @Access.to([experiment('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Soft-delete an experiment and all its runs' })
@@ -119,6 +133,7 @@ export class ExperimentsController {
   }
 
   @Post('experiments/restore')
+  @Audited({ action: 'experiment.restore', resource: 'experiment', field: 'experiment_id' })
   @Access.to([experiment('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a deleted experiment and all its runs' })

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { Access, experiment, MLFLOW_API_PREFIXES, MlflowRequest, run } from '@app/http';
+import { Access, Audited, experiment, MLFLOW_API_PREFIXES, MlflowRequest, run } from '@app/http';
 
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import { toRunInfoJson, toRunJson } from './run-json';
@@ -36,6 +36,7 @@ export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
   @Post('runs/create')
+  @Audited({ action: 'run.create', resource: 'run', responsePath: ['run', 'info', 'run_id'] })
   @Access.to([experiment('update')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a run (a FLOps training round) in an active experiment' })
@@ -76,6 +77,7 @@ export class RunsController {
   }
 
   @Post('runs/delete')
+  @Audited({ action: 'run.delete', resource: 'run', field: 'run_id' })
   @Access.to([run('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Soft-delete a run (idempotent)' })
@@ -86,6 +88,7 @@ export class RunsController {
   }
 
   @Post('runs/restore')
+  @Audited({ action: 'run.restore', resource: 'run', field: 'run_id' })
   @Access.to([run('delete')])
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a deleted run (idempotent)' })

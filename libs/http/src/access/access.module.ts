@@ -9,7 +9,13 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { APP_GUARD, DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import {
+  APP_GUARD,
+  APP_INTERCEPTOR,
+  DiscoveryModule,
+  DiscoveryService,
+  MetadataScanner,
+} from '@nestjs/core';
 
 import { AuthSettings } from '@app/config';
 import { IdentityStore } from '@app/domain';
@@ -17,6 +23,7 @@ import { IdentityStore } from '@app/domain';
 import { ACCESS_POLICY } from './access.decorator';
 import { AccessGuard } from './access.guard';
 import { AccessChecker } from './access-checker';
+import { AuditInterceptor } from './audit';
 import { Authenticator } from './authenticator';
 import { createJwtVerifier, hashPassword, JwtVerifier } from './credentials';
 
@@ -127,6 +134,7 @@ export class AccessModule {
         AccessChecker,
         AccessBootstrap,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],
       exports: [Authenticator, AccessChecker, AUTH_SETTINGS],
     };
