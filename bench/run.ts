@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 
 import { parseArgs, Workload } from './lib/args';
-import { HttpError } from './lib/client';
+import { API, authenticateEveryRequest, Client, HttpError } from './lib/client';
 import { BenchContext, remainingMs } from './lib/context';
 import { CpuAccount, findDatabasePid } from './lib/cpu';
 import { log, Report } from './lib/report';
@@ -64,7 +65,10 @@ async function main(): Promise<number> {
         root: ROOT,
         backendStoreUri: db.uri,
         nodeArgs: args.suiteNodeArgs,
-        extraEnv: ftpOk ? { ARTIFACTS_DESTINATION: args.ftpUrl } : {},
+        extraEnv: {
+          ...(ftpOk ? { ARTIFACTS_DESTINATION: args.ftpUrl } : {}),
+          ...(args.auth ? BENCH_ADMIN_ENV : {}),
+        },
         logFile: join(ROOT, 'bench', 'results', `${stamp}.suite.log`),
       });
       const s = suite;
@@ -89,6 +93,8 @@ async function main(): Promise<number> {
       verifications: [],
     };
     await logServerVersion(refDb);
+    if (args.auth) await signInAsBenchUser(ctx.baseUrl);
+    report.figure('bench.auth', args.auth ? 1 : 0, 'on');
 
     if (sampler && pid !== undefined) {
       await sleep(2000);
@@ -241,3 +247,32 @@ main().then(
     process.exit(1);
   },
 );
+
+const BENCH_ADMIN = {
+  username: 'bench-admin',
+  password: `Bench-${randomBytes(12).toString('hex')}`,
+};
+const BENCH_ADMIN_ENV = {
+  AUTH_MODE: 'basic',
+  AUTH_ADMIN_USERNAME: BENCH_ADMIN.username,
+  AUTH_ADMIN_PASSWORD: BENCH_ADMIN.password,
+};
+
+/**
+ * `--auth`: the admin creates a plain user through MLflow's `users/create`, and every request
+ * afterwards carries that user's Basic credentials, so each one pays authentication (cached) and
+ * the access checks and search predicates a non-admin gets.
+ */
+async function signInAsBenchUser(baseUrl: string): Promise<void> {
+  const user = { username: 'bench-user', password: `User-${randomBytes(12).toString('hex')}` };
+  const basic = (u: { username: string; password: string }) =>
+    `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+  authenticateEveryRequest(basic(BENCH_ADMIN));
+  const admin = new Client(baseUrl, 1);
+  try {
+    await admin.post(`${API}/users/create`, user);
+  } finally {
+    await admin.close();
+  }
+  authenticateEveryRequest(basic(user));
+}

@@ -19,6 +19,8 @@ export interface BenchArgs {
   ftpUrl: string;
   /** File size for (g), before scaling. */
   artifactBytes: number;
+  /** Start the suite with AUTH_MODE=basic and drive it as a signed-in user who is not an admin. */
+  auth: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -30,7 +32,8 @@ const USAGE = `usage: npm run bench -- [options]
   --suite-node-args "…"  extra node flags for the suite process (e.g. --cpu-prof)
   --keep-db              do not drop the scratch database at the end
   --ftp-url URL          FTP server for (g) (default ftp://flopsftp:flopsftp@127.0.0.1:2121/artifacts)
-  --artifact-mib N       file size for (g) before scaling (default 1024)`;
+  --artifact-mib N       file size for (g) before scaling (default 1024)
+  --auth                 AUTH_MODE=basic, every request as a non-admin user (Basic credentials)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = {
@@ -41,6 +44,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     keepDb: false,
     ftpUrl: process.env.BENCH_FTP_URL ?? 'ftp://flopsftp:flopsftp@127.0.0.1:2121/artifacts',
     artifactBytes: 1024 * 1024 * 1024,
+    auth: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = splitFlag(argv[i]);
@@ -84,6 +88,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--artifact-mib':
         args.artifactBytes = positive(flag, value()) * 1024 * 1024;
+        break;
+      case '--auth':
+        args.auth = true;
         break;
       case '--help':
       case '-h':

@@ -22,6 +22,17 @@ export class HttpError extends Error {
   }
 }
 
+/** Sent with every request of every client once set (`--auth`): `Basic …`. */
+let authorization: string | undefined;
+
+export function authenticateEveryRequest(header: string): void {
+  authorization = header;
+}
+
+export function authHeaders(): Record<string, string> {
+  return authorization ? { authorization } : {};
+}
+
 /**
  * A keep-alive HTTP/1.1 client with `connections` sockets (one per concurrent worker), sending
  * JSON text the caller serialised beforehand, so the driver spends as little CPU as possible
@@ -47,7 +58,7 @@ export class Client {
     const res = await this.pool.request({
       method: 'POST',
       path,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders() },
       body: json,
     });
     const text = await res.body.text();
@@ -60,7 +71,7 @@ export class Client {
   }
 
   async getText(path: string): Promise<string> {
-    const res = await this.pool.request({ method: 'GET', path });
+    const res = await this.pool.request({ method: 'GET', path, headers: authHeaders() });
     const text = await res.body.text();
     if (res.statusCode !== 200) throw new HttpError('GET', path, res.statusCode, text);
     return text;

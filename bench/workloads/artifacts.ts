@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client as FtpClient } from 'basic-ftp';
 import { Pool } from 'undici';
 
-import { Client, createExperiment, createRun, getRun, HttpError } from '../lib/client';
+import { authHeaders, Client, createExperiment, createRun, getRun, HttpError } from '../lib/client';
 import { BenchContext, scaled } from '../lib/context';
 import { log } from '../lib/report';
 import { nowMs } from '../lib/stats';
@@ -90,7 +90,12 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
     const path = `/api/2.0/mlflow-artifacts/artifacts/${relative}/big.bin`;
 
     // Probe: is the proxy there?
-    const probe = await pool.request({ method: 'PUT', path: `${path}.probe`, body: 'x' });
+    const probe = await pool.request({
+      method: 'PUT',
+      path: `${path}.probe`,
+      headers: authHeaders(),
+      body: 'x',
+    });
     const probeText = await probe.body.text();
     if (probe.statusCode !== 200) {
       const e = new HttpError('PUT', path, probe.statusCode, probeText);
@@ -103,7 +108,9 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
       }
       throw e;
     }
-    await pool.request({ method: 'DELETE', path: `${path}.probe` }).then((r) => r.body.dump());
+    await pool
+      .request({ method: 'DELETE', path: `${path}.probe`, headers: authHeaders() })
+      .then((r) => r.body.dump());
 
     log(`(g) writing a ${(size / 2 ** 20).toFixed(0)} MiB file`);
     const block = randomBytes(1024 * 1024);
@@ -126,7 +133,11 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
     const up = await pool.request({
       method: 'PUT',
       path,
-      headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
+      headers: {
+        'content-length': String(size),
+        'content-type': 'application/octet-stream',
+        ...authHeaders(),
+      },
       body: createReadStream(file),
     });
     const upText = await up.body.text();
@@ -135,7 +146,7 @@ export async function runArtifacts(ctx: BenchContext, ftpOk: boolean): Promise<v
 
     ctx.sampler?.enter('g.proxy_download');
     t0 = nowMs();
-    const down = await pool.request({ method: 'GET', path });
+    const down = await pool.request({ method: 'GET', path, headers: authHeaders() });
     if (down.statusCode !== 200) {
       throw new HttpError('GET', path, down.statusCode, await down.body.text());
     }
