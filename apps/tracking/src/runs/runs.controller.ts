@@ -1,7 +1,16 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { Access, Audited, experiment, MLFLOW_API_PREFIXES, MlflowRequest, run } from '@app/http';
+import { Principal } from '@app/domain';
+import {
+  Access,
+  Audited,
+  Caller,
+  experiment,
+  MLFLOW_API_PREFIXES,
+  MlflowRequest,
+  run,
+} from '@app/http';
 
 import { EmptyResponseDto } from '../experiments/experiments.dto';
 import { toRunInfoJson, toRunJson } from './run-json';
@@ -41,13 +50,17 @@ export class RunsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a run (a FLOps training round) in an active experiment' })
   @ApiOkResponse({ type: CreateRunResponseDto })
-  async create(@MlflowRequest() dto: CreateRunRequestDto): Promise<CreateRunResponseDto> {
+  async create(
+    @MlflowRequest() dto: CreateRunRequestDto,
+    @Caller() caller: Principal,
+  ): Promise<CreateRunResponseDto> {
     const run = await this.runs.create({
       experimentId: dto.experiment_id,
       userId: dto.user_id,
       runName: dto.run_name,
       startTime: dto.start_time,
       tags: (dto.tags ?? []).map(fromKeyValueDto),
+      caller,
     });
     return { run: toCreatedRunJson(run) };
   }

@@ -2,6 +2,7 @@ import {
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
+  LOCAL_OPERATOR,
   LogBatchInput,
   Metric,
   MetricHistoryPage,
@@ -135,7 +136,11 @@ describe(RunsService.name, () => {
   describe('create', () => {
     it('takes run_name, appends the mlflow.runName tag and defaults the experiment and start time', async () => {
       const before = Date.now();
-      await sut.create({ runName: 'round-1', tags: [{ key: 'site', value: 'a' }] });
+      await sut.create({
+        caller: LOCAL_OPERATOR,
+        runName: 'round-1',
+        tags: [{ key: 'site', value: 'a' }],
+      });
       const [input] = store.created;
       expect(input.experimentId).toBe('0');
       expect(input.runName).toBe('round-1');
@@ -148,6 +153,7 @@ describe(RunsService.name, () => {
 
     it('takes the name from the mlflow.runName tag, keeping the tag where it was', async () => {
       await sut.create({
+        caller: LOCAL_OPERATOR,
         experimentId: '3',
         tags: [
           { key: 'mlflow.runName', value: 'from-tag' },
@@ -159,7 +165,7 @@ describe(RunsService.name, () => {
     });
 
     it('generates a name when neither is given, and replaces an empty name tag', async () => {
-      await sut.create({ tags: [{ key: 'mlflow.runName', value: '' }] });
+      await sut.create({ caller: LOCAL_OPERATOR, tags: [{ key: 'mlflow.runName', value: '' }] });
       const { runName, tags } = store.created[0];
       expect(runName).toMatch(/^[a-z]+-[a-z]+-\d{1,3}$/);
       expect(tags).toEqual([{ key: 'mlflow.runName', value: runName }]);
@@ -167,7 +173,11 @@ describe(RunsService.name, () => {
 
     it('refuses a run_name that differs from the mlflow.runName tag, before the store', async () => {
       const error = await rejection(
-        sut.create({ runName: 'x', tags: [{ key: 'mlflow.runName', value: 'y' }] }),
+        sut.create({
+          caller: LOCAL_OPERATOR,
+          runName: 'x',
+          tags: [{ key: 'mlflow.runName', value: 'y' }],
+        }),
       );
       expect(error.message).toBe(
         "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='x', mlflow.runName='y').",
@@ -176,12 +186,17 @@ describe(RunsService.name, () => {
     });
 
     it('refuses names and user ids longer than their columns with 400s', async () => {
-      expect((await rejection(sut.create({ runName: 'n'.repeat(251), tags: [] }))).code).toBe(
-        'INVALID_PARAMETER_VALUE',
-      );
-      expect((await rejection(sut.create({ userId: 'u'.repeat(257), tags: [] }))).message).toMatch(
-        /'user_id' exceeds the maximum length of 256/,
-      );
+      expect(
+        (
+          await rejection(
+            sut.create({ caller: LOCAL_OPERATOR, runName: 'n'.repeat(251), tags: [] }),
+          )
+        ).code,
+      ).toBe('INVALID_PARAMETER_VALUE');
+      expect(
+        (await rejection(sut.create({ caller: LOCAL_OPERATOR, userId: 'u'.repeat(257), tags: [] })))
+          .message,
+      ).toMatch(/'user_id' exceeds the maximum length of 256/);
     });
   });
 

@@ -13,7 +13,9 @@ import {
   Metric,
   MlflowError,
   ModelOutput,
+  ownerOf,
   ParamValueChangedError,
+  Principal,
   pythonRepr,
   Run,
   RUN_NAME_TAG,
@@ -32,6 +34,7 @@ export interface CreateRunParams {
   runName?: string;
   startTime?: Int64;
   tags: KeyValue[];
+  caller: Principal;
 }
 
 export interface UpdateRunParams {
@@ -77,7 +80,8 @@ export class RunsService {
     }
     const runName = params.runName || tagName || generateRunName();
     checkRunName(runName);
-    const userId = params.userId ?? '';
+    // Signed in, the run belongs to who created it, not to whatever OS user the client names.
+    const userId = ownerOf(params.caller)?.username ?? params.userId ?? '';
     if (userId.length > LIMITS.maxUserIdLength) {
       throw lengthError('user_id', userId.length, LIMITS.maxUserIdLength);
     }
