@@ -145,3 +145,18 @@ export const DEVIATIONS: Record<string, Record<string, Deviation>> = {
     },
   },
 };
+
+const UNKNOWN_RUN_SIGNED_IN: Deviation = {
+  reason:
+    "Signed in, every run a request names is looked up before the route runs, and one that does not exist is 404 RESOURCE_DOES_NOT_EXIST, like another user's: MLflow's own basic-auth app answers the same (its validator fetches the run). Without authentication the history of an unknown run is empty, as recorded.",
+  status: 404,
+  errorCode: 'RESOURCE_DOES_NOT_EXIST',
+};
+
+/** Further differences when the replay runs signed in as a user (AUTH_MODE=basic). */
+export const SIGNED_IN_DEVIATIONS: Record<string, Record<string, Deviation>> = {
+  'metrics.json': {
+    'get-history-unknown-run': UNKNOWN_RUN_SIGNED_IN,
+    'get-history-bulk': UNKNOWN_RUN_SIGNED_IN,
+  },
+};

@@ -7,7 +7,6 @@ import {
   LIMITS,
   ModelRegistryStore,
   ModelVersion,
-  ownerOf,
   Page,
   Principal,
   PROMPT_TAG_KEY,
@@ -69,7 +68,7 @@ export class ModelVersionsService {
       description: params.description ?? '',
       tags,
       modelId: resolved.modelId,
-      userId: ownerOf(params.caller)?.username ?? null,
+      userId: null,
     });
   }
 

@@ -15,6 +15,7 @@ import {
   registeredModelNotFound,
   ResolvedExperiment,
   runNotFound,
+  validateRunId,
   weakerPermission,
 } from '@app/domain';
 
@@ -50,6 +51,8 @@ export class AccessChecker {
 
   async run(caller: Principal, runId: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
+    // A malformed id is the request's fault (400), as the route itself would answer.
+    validateRunId(runId);
     const resolved = await this.identity.resolveRun(runId, caller.userId);
     this.decide(caller, resolved, need, () => runNotFound(runId));
   }
