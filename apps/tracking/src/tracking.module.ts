@@ -1,6 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
 import {
+  AuditController,
+  ExperimentPermissionsController,
+  RegisteredModelPermissionsController,
+  TokensController,
+  UsersController,
+} from './access/access.controller';
+import { AccessService } from './access/access.service';
+import {
   ArtifactFilesController,
   ArtifactsAjaxController,
   ArtifactsController,
@@ -22,7 +30,8 @@ export { TrackingOptions } from './tracking-options';
 
 /**
  * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
- * logged models. Needs the store ports bound (PersistenceModule) by the app that mounts it.
+ * logged models; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
+ * API). Needs the store ports bound (PersistenceModule) by the app that mounts it.
  */
 @Module({})
 export class TrackingModule {
@@ -40,6 +49,11 @@ export class TrackingModule {
         ArtifactsController,
         ArtifactFilesController,
         ArtifactsAjaxController,
+        UsersController,
+        ExperimentPermissionsController,
+        RegisteredModelPermissionsController,
+        TokensController,
+        AuditController,
       ],
       providers: [
         { provide: TrackingOptions, useValue: options },
@@ -49,6 +63,7 @@ export class TrackingModule {
         RunSearchService,
         MetricsService,
         ArtifactsService,
+        AccessService,
       ],
     };
   }

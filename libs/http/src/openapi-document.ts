@@ -84,6 +84,26 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/2.0/mlflow/model-versions/set-tag': 'setModelVersionTag',
   'DELETE /api/2.0/mlflow/model-versions/delete-tag': 'deleteModelVersionTag',
   'GET /model-versions/get-artifact': 'getModelVersionArtifact',
+  'POST /api/2.0/mlflow/users/create': 'createUser',
+  'GET /api/2.0/mlflow/users/get': 'getUser',
+  'GET /api/2.0/mlflow/users/list': 'listUsers',
+  'PATCH /api/2.0/mlflow/users/update-password': 'updateUserPassword',
+  'PATCH /api/2.0/mlflow/users/update-admin': 'updateUserAdmin',
+  'DELETE /api/2.0/mlflow/users/delete': 'deleteUser',
+  'POST /api/2.0/mlflow/experiments/permissions/create': 'createExperimentPermission',
+  'GET /api/2.0/mlflow/experiments/permissions/get': 'getExperimentPermission',
+  'GET /api/2.0/mlflow/experiments/permissions/list': 'listExperimentPermissions',
+  'PATCH /api/2.0/mlflow/experiments/permissions/update': 'updateExperimentPermission',
+  'DELETE /api/2.0/mlflow/experiments/permissions/delete': 'deleteExperimentPermission',
+  'POST /api/2.0/mlflow/registered-models/permissions/create': 'createRegisteredModelPermission',
+  'GET /api/2.0/mlflow/registered-models/permissions/get': 'getRegisteredModelPermission',
+  'GET /api/2.0/mlflow/registered-models/permissions/list': 'listRegisteredModelPermissions',
+  'PATCH /api/2.0/mlflow/registered-models/permissions/update': 'updateRegisteredModelPermission',
+  'DELETE /api/2.0/mlflow/registered-models/permissions/delete': 'deleteRegisteredModelPermission',
+  'POST /api/2.0/mlflow/tokens/create': 'createToken',
+  'GET /api/2.0/mlflow/tokens/list': 'listTokens',
+  'POST /api/2.0/mlflow/tokens/revoke': 'revokeToken',
+  'GET /api/2.0/mlflow/audit/search': 'searchAuditEvents',
 };
 
 const AJAX_PREFIX = '/ajax-api/';
@@ -106,6 +126,12 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Versions of registered models, stages and downloads. Served by model-registry.',
   'artifact proxy (mlflow-artifacts)':
     'Artifact bytes up and down, streamed to local disk, FTP or SFTP. Served by artifact-proxy.',
+  'users and permissions':
+    "MLflow's basic-auth API (its AuthServiceClient works unchanged): users, and grants on experiments and registered models, plus who holds which. Under /api/2.0 only, like MLflow. Served by tracking.",
+  'API tokens':
+    'Bearer tokens of the caller, optionally scoped to one experiment (FLOps project); a secret is shown once. Served by tracking.',
+  'audit log':
+    'Who changed users, permissions and tokens, when and from where. Served by tracking.',
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;

@@ -29,7 +29,7 @@ function swaggerIntro(title: string): string {
     '',
     'Point the unmodified MLflow client at this server with `MLFLOW_TRACKING_URI=http://<host>:<port>` (Python `mlflow.set_tracking_uri(...)`). In a split deployment, tracking, the model registry and the artifact proxy each serve their own part of this API and their own `/docs`; the suite serves all of it on one port.',
     '',
-    "Every `/api/2.0/...` route is also served under `/ajax-api/2.0/...` (the MLflow web UI's prefix), identically; it is listed once. Errors are `{error_code, message}` with MLflow's status codes; 503 carries `Retry-After`. int64 fields (timestamps, steps) are accepted as JSON numbers or decimal strings.",
+    "Every `/api/2.0/...` route is also served under `/ajax-api/2.0/...` (the MLflow web UI's prefix), identically; it is listed once. The exceptions are the users, permissions, tokens and audit routes, served under `/api/2.0` only, as MLflow's auth app does. Errors are `{error_code, message}` with MLflow's status codes; 503 carries `Retry-After`. int64 fields (timestamps, steps) are accepted as JSON numbers or decimal strings.",
     '',
     'The OpenAPI document is at `/docs-json` (`/docs-yaml`).',
   ].join('\n');
