@@ -906,13 +906,20 @@ describe.each(BACKENDS)("MLflow's basic-auth API, tokens and audit on %s", (back
       return res.body as { events: Event[]; next_page_token?: string };
     };
 
-    it("lists the owner's token and permission events, newest first", async () => {
+    it("lists the owner's project, token and permission events, newest first", async () => {
       const { events } = await search(una);
       expect(events.map((e) => e.action)).toEqual([
         'token.revoke',
         'token.create',
         'permission.create',
+        'experiment.create',
       ]);
+      expect(events[3]).toMatchObject({
+        username: 'una',
+        resource_type: 'experiment',
+        resource_id: project,
+        experiment_id: project,
+      });
       expect(events[2]).toEqual({
         id: expect.any(Number),
         time: expect.any(Number),
@@ -947,6 +954,7 @@ describe.each(BACKENDS)("MLflow's basic-auth API, tokens and audit on %s", (back
         'permission.delete',
         'token.create',
         'token.revoke',
+        'experiment.create',
       ]) {
         expect([action, actions.has(action)]).toEqual([action, true]);
       }

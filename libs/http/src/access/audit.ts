@@ -81,17 +81,18 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       const target =
         before ?? (await this.target(spec, text(pick(result, spec.responsePath)), request, caller));
-      const detail = (spec.detail ?? [])
-        .filter((name) => fields[name] !== undefined)
-        .map((name) => `${name}=${text(fields[name])}`)
-        .join(' ');
+      // The same shape as the access API's events: a JSON object of the fields kept.
+      const kept = (spec.detail ?? []).filter((name) => fields[name] !== undefined);
+      const detail = kept.length
+        ? JSON.stringify(Object.fromEntries(kept.map((name) => [name, text(fields[name])])))
+        : '';
       const event: NewAuditEvent = {
         time: Date.now(),
         username: caller.username,
         clientAddress: request.ip,
         action: spec.action,
         ...target,
-        detail: detail === '' ? null : detail.slice(0, 4000),
+        detail: detail === '' || detail.length > 4000 ? null : detail,
       };
       await this.identity.recordAudit(event);
     } catch (error) {
