@@ -1,5 +1,5 @@
 import { IdentityStore } from '@app/domain';
-import { hashPassword } from '@app/http';
+import { hashPassword, newTokenSecret, tokenSecretHash } from '@app/http';
 
 import { BACKENDS } from '../support/backends';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -34,19 +34,27 @@ interface Answer {
 /**
  * The replay's two ways in: the embedded default (no authentication), and signed in with HTTP
  * Basic as a plain user named after the recorded client's user (`golden`), as the MLflow client
- * sends MLFLOW_TRACKING_USERNAME/PASSWORD: every exchange must be answered the same.
+ * sends MLFLOW_TRACKING_USERNAME/PASSWORD, and with that user's API token as MLFLOW_TRACKING_TOKEN:
+ * every exchange must be answered the same.
  */
 const GOLDEN_USER = { username: 'golden', password: 'golden-replay-Passw0rd' };
+const GOLDEN_TOKEN = newTokenSecret();
+const SIGNED_IN_ENV = {
+  AUTH_MODE: 'basic',
+  AUTH_ADMIN_USERNAME: 'admin',
+  AUTH_ADMIN_PASSWORD: 'replay-root-Passw0rd',
+};
 const MODES: { mode: string; env: Record<string, string>; authorization?: string }[] = [
   { mode: 'without authentication', env: {}, authorization: undefined },
   {
     mode: 'signed in with Basic as a user who is not an admin',
-    env: {
-      AUTH_MODE: 'basic',
-      AUTH_ADMIN_USERNAME: 'admin',
-      AUTH_ADMIN_PASSWORD: 'replay-root-Passw0rd',
-    },
+    env: SIGNED_IN_ENV,
     authorization: `Basic ${Buffer.from(`${GOLDEN_USER.username}:${GOLDEN_USER.password}`).toString('base64')}`,
+  },
+  {
+    mode: "signed in with that user's API token",
+    env: SIGNED_IN_ENV,
+    authorization: `Bearer ${GOLDEN_TOKEN}`,
   },
 ];
 
@@ -174,6 +182,13 @@ describe.each(BACKENDS)('golden replay of MLflow 2.17.2 exchanges on %s', (backe
           // The recording used the shared Default experiment, which belongs to nobody once users
           // exist: an admin shares it, as a deployment that keeps one would.
           await identity.createExperimentGrant('0', user.id, 'MANAGE');
+          await identity.createToken({
+            userId: user.id,
+            name: 'golden replay',
+            secretHash: tokenSecretHash(GOLDEN_TOKEN),
+            experimentId: null,
+            expirationTime: null,
+          });
         }
       });
 
