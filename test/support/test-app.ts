@@ -36,6 +36,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** The service to mount; the suite by default. */
   service?: MlflowService;
+  /**
+   * A migrated database shared with other apps (split services): used as is, not dropped on
+   * close. By default each app gets a fresh database of its backend.
+   */
+  backendStoreUri?: string;
 }
 
 /**
@@ -50,7 +55,9 @@ export async function createTestApp(
   const workDir = mkdtempSync(join(tmpdir(), 'flops-e2e-'));
   let backendStoreUri: string;
   let dropDatabase = async () => undefined as void;
-  if (backend === 'sqlite') {
+  if (options.backendStoreUri !== undefined) {
+    backendStoreUri = options.backendStoreUri;
+  } else if (backend === 'sqlite') {
     backendStoreUri = `sqlite:///${join(workDir, 'mlflow.db')}`;
   } else {
     const db = await createScratchDatabase('flops_e2e');

@@ -9,6 +9,7 @@ import {
   loggedModel,
   MLFLOW_API_PREFIXES,
   MlflowRequest,
+  run,
 } from '@app/http';
 
 import { EmptyResponseDto } from '../experiments/experiments.dto';
@@ -41,7 +42,9 @@ export class LoggedModelsController {
   constructor(private readonly loggedModels: LoggedModelsService) {}
 
   @Post('logged-models')
-  @Access.to([experiment('update')], { aggregator: true })
+  // The source run is named by the caller: it must be one the caller can read, or a version
+  // registered from `models:/<this model>` would carry someone else's run id (reference §10.7).
+  @Access.to([experiment('update'), run('read', 'source_run_id', true)], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a logged model (status LOGGED_MODEL_PENDING)' })
   @ApiOkResponse({ type: LoggedModelResponseDto })
