@@ -967,6 +967,27 @@ function describeMatrix(start: () => Promise<Deployment>): void {
     expect(after.text).not.toContain(bobData.label);
   });
 
+  it("refuses bob linking alice's logged model to his own run (log-inputs, outputs)", async () => {
+    for (const [route, models] of [
+      ['runs/log-inputs', [{ model_id: aliceData.loggedModelId }]],
+      ['runs/outputs', [{ model_id: aliceData.loggedModelId, step: 0 }]],
+    ] as const) {
+      const answer = await send(
+        d,
+        { method: 'POST', url: `${API}/${route}`, json: { run_id: bobData.runId, models } },
+        bob.authorization,
+      );
+      expect([route, refusalOf(answer)]).toEqual([route, null]);
+      expect([route, answer.status]).toEqual([route, 404]);
+    }
+    const run = await send(
+      d,
+      { method: 'GET', url: withQuery(`${API}/runs/get`, { run_id: bobData.runId }) },
+      bob.authorization,
+    );
+    expect(run.text).not.toContain(aliceData.loggedModelId);
+  });
+
   it("refuses bob alice's files through the /ajax-api artifact mirror (§10.4)", async () => {
     const mirror = '/ajax-api/2.0/mlflow-artifacts/artifacts';
     const read = () =>

@@ -7,6 +7,7 @@ import {
   Audited,
   Caller,
   experiment,
+  loggedModels,
   MLFLOW_API_PREFIXES,
   MlflowRequest,
   run,
@@ -178,7 +179,7 @@ export class RunsController {
   }
 
   @Post('runs/log-inputs')
-  @Access.to([run('update')], { aggregator: true })
+  @Access.to([run('update'), loggedModels('read')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log the datasets (and 3.x logged models) a run used' })
   @ApiOkResponse({ type: EmptyResponseDto })
@@ -192,7 +193,7 @@ export class RunsController {
   }
 
   @Post('runs/outputs')
-  @Access.to([run('update')], { aggregator: true })
+  @Access.to([run('update'), loggedModels('read')], { aggregator: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Link logged models produced by a run (MLflow 3.x)' })
   @ApiOkResponse({ type: EmptyResponseDto })

@@ -10,7 +10,9 @@ export type ResourceRef =
   | { readonly kind: 'experiments'; readonly field: string; readonly optional?: boolean }
   | { readonly kind: 'run'; readonly field: string; readonly optional?: boolean }
   | { readonly kind: 'runs'; readonly field: string }
-  | { readonly kind: 'logged-model'; readonly field: string }
+  | { readonly kind: 'logged-model'; readonly field: string; readonly optional?: boolean }
+  /** Every `model_id` of a list of objects (log-inputs' and outputs' `models`). */
+  | { readonly kind: 'logged-models'; readonly field: string }
   | { readonly kind: 'registered-model'; readonly field: string }
   | { readonly kind: 'model-source'; readonly field: string }
   | { readonly kind: 'artifact-path'; readonly field?: string };

@@ -53,6 +53,9 @@ export const run = (need: AccessNeed, field = 'run_id', optional = false) =>
 export const runs = (need: AccessNeed, field = 'run_ids') => check(need, { kind: 'runs', field });
 export const loggedModel = (need: AccessNeed, field = 'model_id') =>
   check(need, { kind: 'logged-model', field });
+/** Every logged model a list field names (`models: [{model_id}]`). */
+export const loggedModels = (need: AccessNeed, field = 'models') =>
+  check(need, { kind: 'logged-models', field });
 export const registeredModel = (need: AccessNeed, field = 'name') =>
   check(need, { kind: 'registered-model', field });
 /** A model version's `source`: a run or artifact path the caller must be able to read. */

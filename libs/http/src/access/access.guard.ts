@@ -135,6 +135,11 @@ export class AccessGuard implements CanActivate {
         return;
       case 'logged-model':
         return this.checker.loggedModel(caller, requiredText(fields, resource.field), need);
+      case 'logged-models':
+        for (const id of modelIds(fields, resource.field)) {
+          await this.checker.loggedModel(caller, id, need);
+        }
+        return;
       case 'registered-model':
         return this.checker.registeredModel(caller, requiredText(fields, resource.field), need);
       case 'model-source':
@@ -155,6 +160,13 @@ function requiredText(fields: Record<string, unknown>, field: string): string {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   throw missingParameterError(field);
+}
+
+function modelIds(fields: Record<string, unknown>, field: string): string[] {
+  const value = fields[field];
+  if (!Array.isArray(value)) return [];
+  const ids = value.map((item) => (item as { model_id?: unknown } | null)?.model_id);
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
 function textList(fields: Record<string, unknown>, field: string): string[] {
