@@ -137,8 +137,9 @@ function secret(
     problems.push(`${name} and ${name}_FILE are both set: keep one`);
     return undefined;
   }
-  if (file !== undefined)
-    {return readSecretFile(file, `${name}_FILE`, problems)?.replace(/\r?\n$/, '');}
+  if (file !== undefined) {
+    return readSecretFile(file, `${name}_FILE`, problems)?.replace(/\r?\n$/, '');
+  }
   return inline;
 }
 

@@ -1,5 +1,5 @@
-export * from './artifacts';
 export * from './access';
+export * from './artifacts';
 export * from './entities';
 export * from './errors';
 export * from './flops-vocabulary';

@@ -14,9 +14,6 @@ const NEEDED_LEVEL: Record<AccessNeed, Permission> = {
   manage: 'MANAGE',
 };
 
-/** The levels that grant at least read, as stored: what search predicates match on. */
-export const READABLE_PERMISSIONS: readonly Permission[] = ['READ', 'EDIT', 'MANAGE'];
-
 export function permits(permission: Permission, need: AccessNeed): boolean {
   return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(NEEDED_LEVEL[need]);
 }

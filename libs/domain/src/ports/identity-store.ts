@@ -74,8 +74,14 @@ export abstract class IdentityStore {
   abstract revokeToken(tokenId: number, time: number): Promise<ApiToken | null>;
   abstract recordTokenUse(tokenId: number, time: number): Promise<void>;
 
-  abstract resolveExperiment(experimentId: string, userId: number): Promise<ResolvedExperiment | null>;
-  abstract resolveExperimentByName(name: string, userId: number): Promise<ResolvedExperiment | null>;
+  abstract resolveExperiment(
+    experimentId: string,
+    userId: number,
+  ): Promise<ResolvedExperiment | null>;
+  abstract resolveExperimentByName(
+    name: string,
+    userId: number,
+  ): Promise<ResolvedExperiment | null>;
   abstract resolveRun(runId: string, userId: number): Promise<ResolvedExperiment | null>;
   abstract resolveLoggedModel(modelId: string, userId: number): Promise<ResolvedExperiment | null>;
   abstract resolveRegisteredModel(
@@ -89,9 +95,17 @@ export abstract class IdentityStore {
     userId: number,
   ): Promise<{ experiments: ExperimentGrant[]; registeredModels: RegisteredModelGrant[] }>;
   /** RESOURCE_ALREADY_EXISTS when the user already holds a grant on it. */
-  abstract createExperimentGrant(experimentId: string, userId: number, permission: Permission): Promise<void>;
+  abstract createExperimentGrant(
+    experimentId: string,
+    userId: number,
+    permission: Permission,
+  ): Promise<void>;
   /** RESOURCE_DOES_NOT_EXIST when no grant exists. */
-  abstract updateExperimentGrant(experimentId: string, userId: number, permission: Permission): Promise<void>;
+  abstract updateExperimentGrant(
+    experimentId: string,
+    userId: number,
+    permission: Permission,
+  ): Promise<void>;
   abstract deleteExperimentGrant(experimentId: string, userId: number): Promise<void>;
   abstract createRegisteredModelGrant(
     registeredModelId: number,

@@ -31,10 +31,8 @@ export {
   ApiTokenEntity,
   AuditEventEntity,
   DatasetEntity,
-  ExperimentPermissionEntity,
-  RegisteredModelPermissionEntity,
-  UserEntity,
   ExperimentEntity,
+  ExperimentPermissionEntity,
   ExperimentTagEntity,
   LatestMetricEntity,
   LoggedModelEntity,
@@ -47,6 +45,7 @@ export {
   ParamEntity,
   RegisteredModelAliasEntity,
   RegisteredModelEntity,
+  RegisteredModelPermissionEntity,
   RegisteredModelTagEntity,
   RunDatasetInputEntity,
   RunDatasetInputTagEntity,
@@ -54,6 +53,7 @@ export {
   RunModelInputEntity,
   RunModelOutputEntity,
   RunTagEntity,
+  UserEntity,
 };
 
 /** Every table of the migrations, in its order. Never a glob (webpack trap). */

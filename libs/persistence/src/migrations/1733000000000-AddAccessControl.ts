@@ -85,7 +85,10 @@ export class AddAccessControl1733000000000 implements MigrationInterface {
         c.text('detail', true),
       ],
       [
-        new TableIndex({ name: 'ix_audit_events_experiment', columnNames: ['experiment_id', 'id'] }),
+        new TableIndex({
+          name: 'ix_audit_events_experiment',
+          columnNames: ['experiment_id', 'id'],
+        }),
         new TableIndex({
           name: 'ix_audit_events_registered_model',
           columnNames: ['registered_model_id', 'id'],
