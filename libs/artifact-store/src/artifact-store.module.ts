@@ -7,13 +7,14 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 
-import { ArtifactStore } from '@app/domain';
+import { ArtifactPartitions, ArtifactStore } from '@app/domain';
 
 import {
   ArtifactStoreOptions,
   ArtifactStoreRegistry,
   defaultArtifactStoreRegistry,
 } from './artifact-store-registry';
+import { PartitionedArtifactStore } from './partitioned-artifact-store';
 
 export interface ArtifactStoreModuleOptions {
   /** ARTIFACTS_DESTINATION: `file:<path>` or a plain path, `ftp://`, `ftps://`, `sftp://`. */
@@ -34,7 +35,8 @@ const ARTIFACT_STORE_OPTIONS = Symbol('ARTIFACT_STORE_OPTIONS');
 
 /**
  * Binds the {@link ArtifactStore} port to the adapter the registry picks by the scheme of the
- * destination URI (an unknown scheme fails at boot, listing the known ones), and closes it on
+ * destination URI (an unknown scheme fails at boot, listing the known ones), with each
+ * experiment's files under its owner's directory (ArtifactPartitions), and closes it on
  * shutdown. Global, like PersistenceModule: every service that reads or writes artifacts shares
  * one store and its connection pool.
  */
@@ -56,10 +58,23 @@ export class ArtifactStoreModule implements OnApplicationShutdown {
         { provide: ArtifactStoreRegistry, useFactory: defaultArtifactStoreRegistry },
         {
           provide: ArtifactStore,
-          inject: [ArtifactStoreRegistry, ARTIFACT_STORE_OPTIONS],
-          useFactory: (registry: ArtifactStoreRegistry, opts: ArtifactStoreModuleOptions) => {
+          inject: [
+            ArtifactStoreRegistry,
+            ARTIFACT_STORE_OPTIONS,
+            { token: ArtifactPartitions, optional: true },
+          ],
+          useFactory: (
+            registry: ArtifactStoreRegistry,
+            opts: ArtifactStoreModuleOptions,
+            partitions: ArtifactPartitions | undefined,
+          ) => {
             const logger = new Logger('ArtifactStore');
-            return registry.create(opts.destination, { logger, ...opts.storeOptions });
+            const store = registry.create(opts.destination, {
+              logger,
+              ...opts.storeOptions,
+            });
+            // Every app binds the partitions with its backend store; a bare store is for tools.
+            return partitions ? new PartitionedArtifactStore(store, partitions) : store;
           },
         },
       ],

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 
 import {
+  ArtifactPartitions,
   ExperimentStore,
   IdentityStore,
   LoggedModelStore,
@@ -15,6 +16,7 @@ import { dialectOf } from './dialects';
 import { prepareSchema } from './schema-guard';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
+import { SqlArtifactPartitions } from './stores/sql-artifact-partitions';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
 import { SqlIdentityStore } from './stores/sql-identity-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
@@ -127,6 +129,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlIdentityStore(sql),
         },
+        {
+          provide: ArtifactPartitions,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlArtifactPartitions(sql),
+        },
       ],
       exports: [
         DataSource,
@@ -137,6 +144,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         LoggedModelStore,
         ModelRegistryStore,
         IdentityStore,
+        ArtifactPartitions,
       ],
     };
   }

@@ -66,6 +66,7 @@ CREATE TABLE `experiments` (
   `creation_time` bigint(20) NOT NULL,
   `last_update_time` bigint(20) NOT NULL,
   `owner` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,
+  `owner_id` int(11) DEFAULT NULL,
   PRIMARY KEY (`experiment_id`),
   UNIQUE KEY `uq_experiments_name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

@@ -8,7 +8,7 @@ CREATE TABLE "experiment_permissions" ("experiment_id" integer NOT NULL, "user_i
 
 CREATE TABLE "experiment_tags" ("experiment_id" integer NOT NULL, "key" varchar(250) NOT NULL, "value" text, PRIMARY KEY ("experiment_id", "key"));
 
-CREATE TABLE "experiments" ("experiment_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(500) NOT NULL, "artifact_location" varchar(1000) NOT NULL, "lifecycle_stage" varchar(32) NOT NULL, "creation_time" bigint NOT NULL, "last_update_time" bigint NOT NULL, "owner" varchar(255));
+CREATE TABLE "experiments" ("experiment_id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(500) NOT NULL, "artifact_location" varchar(1000) NOT NULL, "lifecycle_stage" varchar(32) NOT NULL, "creation_time" bigint NOT NULL, "last_update_time" bigint NOT NULL, "owner" varchar(255), "owner_id" integer);
 
 CREATE INDEX "ix_api_tokens_user" ON "api_tokens" ("user_id") ;
 

@@ -147,7 +147,11 @@ describe(ModelVersionsService.name, () => {
       new ModelSourceResolver(
         store,
         { modelVersionSourceRegex },
-        new AccessChecker(new (class extends UnusedIdentityStore {})()),
+        new AccessChecker(new (class extends UnusedIdentityStore {})(), {
+          mode: 'none',
+          credentialCacheTtlMs: 0,
+          unauthenticatedOnNetwork: false,
+        }),
       ),
     );
   };

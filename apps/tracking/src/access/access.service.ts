@@ -111,6 +111,7 @@ export class AccessService {
     validateNewPassword(password, username);
     const user = await this.identity.updatePassword(username, await hashPassword(password));
     this.authenticator.forgetUser(user.id);
+    this.checker.forgetPermissions();
     await this.audit(actor, 'user.update_password', 'user', username);
   }
 
@@ -119,6 +120,7 @@ export class AccessService {
     if (user.isAdmin && !isAdmin) await this.refuseIfLastAdmin(user, 'remove the admin flag of');
     await this.identity.updateAdmin(username, isAdmin);
     this.authenticator.forgetUser(user.id);
+    this.checker.forgetPermissions();
     await this.audit(actor, 'user.update_admin', 'user', username, { is_admin: isAdmin });
   }
 
@@ -127,6 +129,7 @@ export class AccessService {
     if (user.isAdmin) await this.refuseIfLastAdmin(user, 'delete');
     await this.identity.deleteUser(username);
     this.authenticator.forgetUser(user.id);
+    this.checker.forgetPermissions();
     await this.audit(actor, 'user.delete', 'user', username);
   }
 
@@ -140,6 +143,7 @@ export class AccessService {
     const user = await this.requireUser(username);
     const id = await this.requireExperiment(experimentId, user.id);
     await this.identity.createExperimentGrant(id, user.id, permission);
+    this.checker.forgetPermissions();
     await this.auditExperimentGrant(actor, 'permission.create', id, username, permission);
     return { experimentId: id, userId: user.id, username: user.username, permission };
   }
@@ -169,6 +173,7 @@ export class AccessService {
     await this.orIfMissing(this.identity.updateExperimentGrant(id, user.id, permission), () =>
       experimentGrantNotFound(id, username),
     );
+    this.checker.forgetPermissions();
     await this.auditExperimentGrant(actor, 'permission.update', id, username, permission);
   }
 
@@ -182,6 +187,7 @@ export class AccessService {
     await this.orIfMissing(this.identity.deleteExperimentGrant(id, user.id), () =>
       experimentGrantNotFound(id, username),
     );
+    this.checker.forgetPermissions();
     await this.auditExperimentGrant(actor, 'permission.delete', id, username);
   }
 

@@ -1,3 +1,4 @@
+export * from './artifact-partitions';
 export * from './artifact-store';
 export * from './experiment-store';
 export * from './identity-store';

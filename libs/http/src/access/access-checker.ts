@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
+import { AuthSettings } from '@app/config';
 import {
   AccessNeed,
   artifactPathScope,
@@ -19,6 +21,8 @@ import {
   weakerPermission,
 } from '@app/domain';
 
+import { AUTH_SETTINGS } from './auth-settings.token';
+
 /** A scoped (aggregator) token writes rounds; it never deletes or manages anything. */
 const SCOPED_TOKEN_CEILING: Permission = 'EDIT';
 
@@ -35,7 +39,29 @@ function denied(): MlflowError {
  */
 @Injectable()
 export class AccessChecker {
-  constructor(private readonly identity: IdentityStore) {}
+  /** run or logged model id → its experiment: fixed at creation, so kept until evicted. */
+  private readonly experimentOf = new LRUCache<string, string>({ max: 100_000 });
+  /**
+   * `<user>:<experiment>` → level, for a short time (AUTH_CACHE_TTL_SECONDS): the hot write
+   * paths (log-metric, log-batch) then pay no lookup. A grant change on this instance clears it;
+   * other instances see it within the TTL, as they do a revoked credential.
+   */
+  private readonly levels: LRUCache<string, { permission: Permission }> | null;
+
+  constructor(
+    private readonly identity: IdentityStore,
+    @Inject(AUTH_SETTINGS) settings: AuthSettings,
+  ) {
+    this.levels =
+      settings.credentialCacheTtlMs > 0
+        ? new LRUCache({ max: 100_000, ttl: settings.credentialCacheTtlMs })
+        : null;
+  }
+
+  /** After any grant or user change made through this instance. */
+  forgetPermissions(): void {
+    this.levels?.clear();
+  }
 
   async experiment(caller: Principal, experimentId: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
@@ -53,13 +79,18 @@ export class AccessChecker {
     if (unrestricted(caller)) return;
     // A malformed id is the request's fault (400), as the route itself would answer.
     validateRunId(runId);
-    const resolved = await this.identity.resolveRun(runId, caller.userId);
+    const resolved =
+      this.known(`run:${runId}`, caller) ?? (await this.identity.resolveRun(runId, caller.userId));
+    this.remember(`run:${runId}`, caller, resolved);
     this.decide(caller, resolved, need, () => runNotFound(runId));
   }
 
   async loggedModel(caller: Principal, modelId: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
-    const resolved = await this.identity.resolveLoggedModel(modelId, caller.userId);
+    const resolved =
+      this.known(`model:${modelId}`, caller) ??
+      (await this.identity.resolveLoggedModel(modelId, caller.userId));
+    this.remember(`model:${modelId}`, caller, resolved);
     this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
   }
 
@@ -88,6 +119,23 @@ export class AccessChecker {
       if (scope.runId !== undefined) return runNotFound(scope.runId);
       if (scope.modelId !== undefined) return loggedModelNotFound(scope.modelId);
       return MlflowError.invalidParameterValue('Invalid path');
+    });
+  }
+
+  /** The cached experiment and level of an entity, when both are known. */
+  private known(entity: string, caller: Principal): ResolvedExperiment | null {
+    const experimentId = this.experimentOf.get(entity);
+    if (experimentId === undefined) return null;
+    const level = this.levels?.get(`${caller.userId}:${experimentId}`);
+    return level ? { experimentId, permission: level.permission } : null;
+  }
+
+  /** Only what exists is kept: a missing run may be created the next moment. */
+  private remember(entity: string, caller: Principal, resolved: ResolvedExperiment | null): void {
+    if (!resolved) return;
+    this.experimentOf.set(entity, resolved.experimentId);
+    this.levels?.set(`${caller.userId}:${resolved.experimentId}`, {
+      permission: resolved.permission,
     });
   }
 

@@ -24,11 +24,11 @@ import { ACCESS_POLICY } from './access.decorator';
 import { AccessGuard } from './access.guard';
 import { AccessChecker } from './access-checker';
 import { AuditInterceptor } from './audit';
+import { AUTH_SETTINGS } from './auth-settings.token';
 import { Authenticator } from './authenticator';
 import { createJwtVerifier, hashPassword, JwtVerifier } from './credentials';
 
 const JWT_VERIFIER = Symbol('JWT_VERIFIER');
-export const AUTH_SETTINGS = Symbol('AUTH_SETTINGS');
 
 /** Every route handler without an access policy, as `Controller.method`. */
 export function routesWithoutPolicy(

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
@@ -56,6 +58,8 @@ export class Authenticator {
   private readonly cache: CredentialCache<VerifiedCredential>;
   private readonly limiter = new LoginLimiter();
   private readonly tokenUses = new Map<number, number>();
+  private readonly verifying = new Map<string, Promise<VerifiedCredential>>();
+  private generation = 0;
 
   constructor(
     private readonly settings: AuthSettings,
@@ -78,28 +82,46 @@ export class Authenticator {
       if (cached.tokenId !== undefined) this.noteTokenUse(cached.tokenId);
       return cached.principal;
     }
+    // One verification per credential at a time: the requests a client sends at once when its
+    // entry expires would otherwise each pay a KDF.
+    const key = createHash('sha256').update(header).digest('base64');
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = this.verify(header, request.ip).finally(() => this.verifying.delete(key));
+      this.verifying.set(key, pending);
+    }
+    return (await pending).principal;
+  }
+
+  private async verify(header: string, address: string): Promise<VerifiedCredential> {
+    const generation = this.generation;
     const [scheme, value = ''] = splitOnce(header.trim(), ' ');
     let verified: VerifiedCredential;
     switch (scheme.toLowerCase()) {
       case 'basic':
-        verified = await this.verifyBasic(value.trim(), request.ip);
+        verified = await this.verifyBasic(value.trim(), address);
         break;
       case 'bearer':
-        verified = await this.verifyBearer(value.trim(), request.ip);
+        verified = await this.verifyBearer(value.trim(), address);
         break;
       default:
         throw unauthenticated('Unsupported authorization scheme: use Basic or Bearer.');
     }
-    if (this.settings.credentialCacheTtlMs > 0) this.cache.set(header, verified);
-    return verified.principal;
+    // A password change or revocation during the check must not be undone by caching its result.
+    if (this.settings.credentialCacheTtlMs > 0 && generation === this.generation) {
+      this.cache.set(header, verified);
+    }
+    return verified;
   }
 
   /** After a password change, an admin flag change or a deletion. */
   forgetUser(userId: number): void {
+    this.generation++;
     this.cache.dropUser(userId);
   }
 
   forgetToken(tokenId: number): void {
+    this.generation++;
     this.cache.dropToken(tokenId);
   }
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-import { bigint, nullable, varchar } from './column-options';
+import { bigint, integer, nullable, varchar } from './column-options';
 
 @Entity('experiments')
 @Index('uq_experiments_name', ['name'], { unique: true })
@@ -25,4 +25,7 @@ export class ExperimentEntity {
 
   @Column(nullable(varchar('owner', 255)))
   owner!: string | null;
+
+  @Column(nullable(integer('owner_id')))
+  ownerId!: number | null;
 }

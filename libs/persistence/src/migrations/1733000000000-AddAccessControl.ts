@@ -1,4 +1,11 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import {
+  MigrationInterface,
+  QueryRunner,
+  Table,
+  TableColumn,
+  TableColumnOptions,
+  TableIndex,
+} from 'typeorm';
 
 import { dialectOf } from '../dialects';
 import { columnFactory } from './column-factory';
@@ -17,6 +24,8 @@ export class AddAccessControl1733000000000 implements MigrationInterface {
     const create = (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) =>
       queryRunner.createTable(new Table({ name, columns, indices, ...schema.tableOptions }));
 
+    // The owner's user id beside the owner's name: it picks the experiment's artifact partition.
+    await queryRunner.addColumn('experiments', new TableColumn(c.int('owner_id', false, true)));
     await create(
       'users',
       [
@@ -108,5 +117,6 @@ export class AddAccessControl1733000000000 implements MigrationInterface {
     ]) {
       await queryRunner.dropTable(table);
     }
+    await queryRunner.dropColumn('experiments', 'owner_id');
   }
 }

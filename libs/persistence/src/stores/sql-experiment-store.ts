@@ -49,8 +49,16 @@ export class SqlExperimentStore extends ExperimentStore {
     try {
       return await this.sql.transaction(async (tx) => {
         const { insertId } = await tx.execute(
-          'INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner) VALUES (?, ?, ?, ?, ?, ?)',
-          [input.name, '', 'active', now, now, input.owner?.username ?? null],
+          'INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            input.name,
+            '',
+            'active',
+            now,
+            now,
+            input.owner?.username ?? null,
+            input.owner?.userId ?? null,
+          ],
         );
         if (input.owner) {
           await tx.execute(
