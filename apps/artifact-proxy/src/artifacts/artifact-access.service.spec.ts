@@ -1,10 +1,11 @@
-import { LoggedModel, MlflowError, RunInfo } from '@app/domain';
+import { LOCAL_OPERATOR, LoggedModel, MlflowError, Principal, RunInfo } from '@app/domain';
 
 import { UnusedLoggedModelStore, UnusedRunStore } from '../../../../test/support/unused-ports';
 import { ArtifactAccess } from './artifact-access.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
+const ALICE: Principal = { userId: 7, username: 'alice', isAdmin: false };
 
 /** Knows RUN_ID in experiment 1; records every lookup. */
 class FakeRunStore extends UnusedRunStore {
@@ -81,36 +82,61 @@ describe(ArtifactAccess.name, () => {
 
   describe('resolve', () => {
     it('returns the canonical path and its scope once the run is found in its experiment', async () => {
-      const target = await sut.resolve(`1//${RUN_ID}/./artifacts/model/MLmodel`);
+      const target = await sut.resolve(`1//${RUN_ID}/./artifacts/model/MLmodel`, ALICE);
       expect(target).toEqual({
         path: `1/${RUN_ID}/artifacts/model/MLmodel`,
-        scope: { experimentId: '1', runId: RUN_ID, rest: 'model/MLmodel' },
+        scope: { kind: 'run', experimentId: '1', runId: RUN_ID, rest: 'model/MLmodel' },
       });
       expect(runs.lookups).toEqual([RUN_ID]);
     });
 
     it('accepts the run directory itself', async () => {
-      expect((await sut.resolve(`1/${RUN_ID}`)).scope.rest).toBe('');
+      const { scope } = await sut.resolve(`1/${RUN_ID}`, ALICE);
+      expect(scope.kind === 'run' && scope.rest).toBe('');
     });
 
     it('looks a logged model up, deleted ones included', async () => {
-      const target = await sut.resolve(`1/models/${MODEL_ID}/artifacts/MLmodel`);
-      expect(target.scope).toEqual({ experimentId: '1', modelId: MODEL_ID, rest: 'MLmodel' });
+      const target = await sut.resolve(`1/models/${MODEL_ID}/artifacts/MLmodel`, ALICE);
+      expect(target.scope).toEqual({
+        kind: 'logged-model',
+        experimentId: '1',
+        modelId: MODEL_ID,
+        rest: 'MLmodel',
+      });
       expect(models.lookups).toEqual([[MODEL_ID, true]]);
       expect(runs.lookups).toEqual([]);
     });
 
     it.each([
-      ['the empty path', ''],
-      ['the root', './'],
-      ['a bare experiment directory', '1'],
-      ['a traces directory', '1/traces/tr-1/artifacts/x'],
+      ['the root', './', ''],
+      ['a file at the root', 'a.txt', 'a.txt'],
+      ['a directory outside any run', 'dir//MLmodel', 'dir/MLmodel'],
+      ['a bare experiment directory', '1', '1'],
+      ['an id that cannot be a run id', '1/-run/artifacts/x', '1/-run/artifacts/x'],
+    ])(
+      'serves %s as a free path, flat without users, looking nothing up',
+      async (_c, raw, path) => {
+        expect(await sut.resolve(raw, LOCAL_OPERATOR)).toEqual({
+          path,
+          scope: { kind: 'free', path },
+        });
+        expect(runs.lookups).toEqual([]);
+        expect(models.lookups).toEqual([]);
+      },
+    );
+
+    it("puts a signed-in caller's free path under that caller's own directory", async () => {
+      expect((await sut.resolve('dir/a.txt', ALICE)).path).toBe('owners/7/dir/a.txt');
+      expect((await sut.resolve('', ALICE)).path).toBe('owners/7');
+      expect((await sut.resolve('owners/8/x', ALICE)).path).toBe('owners/7/owners/8/x');
+    });
+
+    it.each([
       ['a path beside the artifacts', `1/${RUN_ID}/meta.yaml`],
       ['traversal', `1/${RUN_ID}/artifacts/../../other/artifacts/x`],
-      ['an id that cannot be a run id', '1/-run/artifacts/x'],
       ['an id that cannot be a model id', `1/models/${'m'.repeat(65)}/artifacts/x`],
     ])('refuses %s as "Invalid path" before any lookup', async (_case, path) => {
-      const error = await rejection(sut.resolve(path));
+      const error = await rejection(sut.resolve(path, ALICE));
       expect(error.code).toBe('INVALID_PARAMETER_VALUE');
       expect(error.message).toBe('Invalid path');
       expect(runs.lookups).toEqual([]);
@@ -118,35 +144,37 @@ describe(ArtifactAccess.name, () => {
     });
 
     it('refuses a run that belongs to another experiment', async () => {
-      const error = await rejection(sut.resolve(`2/${RUN_ID}/artifacts/x`));
+      const error = await rejection(sut.resolve(`2/${RUN_ID}/artifacts/x`, ALICE));
       expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
       expect(error.message).toBe(`Run with id=${RUN_ID} not found in experiment 2`);
     });
 
     it('refuses a logged model that belongs to another experiment', async () => {
-      const error = await rejection(sut.resolve(`2/models/${MODEL_ID}/artifacts/x`));
+      const error = await rejection(sut.resolve(`2/models/${MODEL_ID}/artifacts/x`, ALICE));
       expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
       expect(error.message).toBe(`Logged model with ID '${MODEL_ID}' not found in experiment 2.`);
     });
 
     it("passes the store's not-found on", async () => {
-      const error = await rejection(sut.resolve('1/abc/artifacts/x'));
+      const other = 'f'.repeat(32);
+      const error = await rejection(sut.resolve(`1/${other}/artifacts/x`, ALICE));
       expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
-      expect(error.message).toBe('Run with id=abc not found');
+      expect(error.message).toBe(`Run with id=${other} not found`);
     });
   });
 
   describe('resolveFile', () => {
-    it('accepts a file below the artifacts directory', async () => {
-      expect((await sut.resolveFile(`1/${RUN_ID}/artifacts/f.txt`)).path).toBe(
+    it('accepts a file below the artifacts directory, or a free file', async () => {
+      expect((await sut.resolveFile(`1/${RUN_ID}/artifacts/f.txt`, ALICE)).path).toBe(
         `1/${RUN_ID}/artifacts/f.txt`,
       );
+      expect((await sut.resolveFile('a.txt', LOCAL_OPERATOR)).path).toBe('a.txt');
     });
 
-    it.each([`1/${RUN_ID}`, `1/${RUN_ID}/artifacts/`, `1/models/${MODEL_ID}/artifacts`])(
-      'refuses the entity directory %s',
+    it.each([`1/${RUN_ID}`, `1/${RUN_ID}/artifacts/`, `1/models/${MODEL_ID}/artifacts`, '', '.'])(
+      'refuses the directory %j',
       async (path) => {
-        expect((await rejection(sut.resolveFile(path))).message).toBe('Invalid path');
+        expect((await rejection(sut.resolveFile(path, ALICE))).message).toBe('Invalid path');
       },
     );
   });

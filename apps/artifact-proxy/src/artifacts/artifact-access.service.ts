@@ -4,15 +4,16 @@ import {
   ArtifactPathScope,
   artifactPathScope,
   canonicalArtifactPath,
+  freeArtifactLocation,
   LoggedModelStore,
   MlflowError,
+  Principal,
   RunStore,
-  validateRunId,
 } from '@app/domain';
 
 /** A client path that passed every check: safe to hand to the ArtifactStore. */
 export interface ArtifactTarget {
-  /** Canonical path relative to the artifacts destination. */
+  /** Where the file lives, relative to the artifacts destination (canonical). */
   path: string;
   scope: ArtifactPathScope;
 }
@@ -25,16 +26,13 @@ function invalidPath(): MlflowError {
 }
 
 /**
- * Decides whether a client path may reach the store, before any store call. The path is
- * canonicalised (the bad-input catalogue, security §1.3 A), must lie inside a run's or a logged
- * model's directory (`<experiment_id>/<run_id>[/artifacts/…]`,
- * `<experiment_id>/models/<model_id>[/artifacts/…]`), and that run or model must exist in the
- * backend store and belong to the experiment the path names. The root, an empty path, a bare
- * experiment directory or any other layout is INVALID_PARAMETER_VALUE "Invalid path"; a run or
- * model that does not exist there is RESOURCE_DOES_NOT_EXIST.
- *
- * The experiment is the tenant: per-user access control (the tenancy issue) plugs in here, as a
- * check of the caller against `scope.experimentId`, so every artifact route gets it at once.
+ * Decides whether a client path may reach the store, before any store call, and where it lives
+ * there. The path is canonicalised (the bad-input catalogue, security §1.3 A). A path that names
+ * a run or logged model (`<experiment_id>/<run_id>[/artifacts/…]`,
+ * `<experiment_id>/models/<model_id>[/artifacts/…]`) needs that entity to exist in the backend
+ * store, in the experiment the path names (RESOURCE_DOES_NOT_EXIST otherwise); the access guard
+ * has already checked the caller against that experiment. Any other relative path, as MLflow's
+ * proxy serves it, lives in the caller's own namespace ({@link freeArtifactLocation}).
  */
 @Injectable()
 export class ArtifactAccess {
@@ -43,33 +41,32 @@ export class ArtifactAccess {
     private readonly models: LoggedModelStore,
   ) {}
 
-  async resolve(rawPath: string): Promise<ArtifactTarget> {
-    const path = canonicalArtifactPath(rawPath);
-    if (path === '') throw invalidPath();
-    const scope = artifactPathScope(path);
-    if (scope.runId !== undefined) {
-      await this.requireRun(scope.experimentId, scope.runId);
-    } else if (scope.modelId !== undefined) {
-      await this.requireLoggedModel(scope.experimentId, scope.modelId);
-    } else {
-      throw invalidPath();
+  async resolve(rawPath: string, caller: Principal): Promise<ArtifactTarget> {
+    const scope = artifactPathScope(rawPath);
+    switch (scope.kind) {
+      case 'free':
+        return { path: freeArtifactLocation(caller, scope.path), scope };
+      case 'run':
+        await this.requireRun(scope.experimentId, scope.runId);
+        break;
+      case 'logged-model':
+        await this.requireLoggedModel(scope.experimentId, scope.modelId);
+        break;
+      case 'trace':
+        throw invalidPath();
     }
-    return { path, scope };
+    return { path: canonicalArtifactPath(rawPath), scope };
   }
 
-  /** Like {@link resolve}, for a path that must name a file below the entity's `artifacts/`. */
-  async resolveFile(rawPath: string): Promise<ArtifactTarget> {
-    const target = await this.resolve(rawPath);
-    if (target.scope.rest === '') throw invalidPath();
+  /** Like {@link resolve}, for a path that must name a file, not a directory of an entity. */
+  async resolveFile(rawPath: string, caller: Principal): Promise<ArtifactTarget> {
+    const target = await this.resolve(rawPath, caller);
+    const fileName = target.scope.kind === 'free' ? target.scope.path : target.scope.rest;
+    if (fileName === '') throw invalidPath();
     return target;
   }
 
   private async requireRun(experimentId: string, runId: string): Promise<void> {
-    try {
-      validateRunId(runId);
-    } catch {
-      throw invalidPath();
-    }
     const info = await this.runs.getRunInfo(runId);
     if (info.experimentId !== experimentId) {
       throw MlflowError.resourceDoesNotExist(

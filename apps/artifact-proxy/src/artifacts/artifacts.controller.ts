@@ -11,10 +11,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { Principal } from '@app/domain';
 import {
   Access,
   artifactPath,
   Audited,
+  Caller,
   MLFLOW_ARTIFACTS_PREFIXES,
   MlflowRequest,
   rawArtifactPath,
@@ -37,7 +39,7 @@ import { uploadBody } from './upload-body';
 const PATH_PARAM = {
   name: 'path',
   description:
-    '`<experiment_id>/<run_id>/artifacts/<file>` or `<experiment_id>/models/<model_id>/artifacts/<file>`',
+    "`<experiment_id>/<run_id>/artifacts/<file>`, `<experiment_id>/models/<model_id>/artifacts/<file>`, or any other relative path (the caller's own namespace when auth is on)",
   example: '1/0123456789abcdef0123456789abcdef/artifacts/model/MLmodel',
 };
 
@@ -57,10 +59,11 @@ export class ArtifactsController {
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({ type: EmptyResponseDto })
-  async upload(@Req() req: FastifyRequest): Promise<EmptyResponseDto> {
+  async upload(@Req() req: FastifyRequest, @Caller() caller: Principal): Promise<EmptyResponseDto> {
     await this.artifacts.upload(
       rawArtifactPath(req.url),
       uploadBody(req.raw, this.options.uploadIdleTimeoutMs),
+      caller,
     );
     return {};
   }
@@ -75,8 +78,12 @@ export class ArtifactsController {
   @ApiParam(PATH_PARAM)
   @ApiProduces('application/octet-stream')
   @ApiResponse({ status: 200, description: 'The file bytes' })
-  async download(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const { fileName, stream } = await this.artifacts.download(rawArtifactPath(req.url));
+  async download(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Caller() caller: Principal,
+  ): Promise<void> {
+    const { fileName, stream } = await this.artifacts.download(rawArtifactPath(req.url), caller);
     sendArtifact(reply, fileName, stream);
   }
 
@@ -84,13 +91,15 @@ export class ArtifactsController {
   @Access.to([artifactPath('read', 'path')], { aggregator: true })
   @ApiOperation({
     summary: 'List a directory: basenames, is_dir, file_size',
-    description: 'A file path or a missing path lists as {}; the root is never listed (400).',
+    description:
+      "A file path or a missing path lists as {}. Paths outside a run, logged model or trace (the root included) are the caller's own namespace when auth is on.",
   })
   @ApiOkResponse({ type: ListArtifactsMlflowArtifactsResponseDto })
   async list(
     @MlflowRequest() dto: ListArtifactsMlflowArtifactsRequestDto,
+    @Caller() caller: Principal,
   ): Promise<ListArtifactsMlflowArtifactsResponseDto> {
-    return toListArtifactsMlflowArtifactsJson(await this.artifacts.list(dto.path));
+    return toListArtifactsMlflowArtifactsJson(await this.artifacts.list(dto.path, caller));
   }
 
   @Delete('artifacts/*')
@@ -100,8 +109,8 @@ export class ArtifactsController {
   @ApiOperation({ summary: 'Delete a file or a whole directory subtree (a missing path is fine)' })
   @ApiParam(PATH_PARAM)
   @ApiOkResponse({ type: EmptyResponseDto })
-  async delete(@Req() req: FastifyRequest): Promise<EmptyResponseDto> {
-    await this.artifacts.delete(rawArtifactPath(req.url));
+  async delete(@Req() req: FastifyRequest, @Caller() caller: Principal): Promise<EmptyResponseDto> {
+    await this.artifacts.delete(rawArtifactPath(req.url), caller);
     return {};
   }
 
@@ -117,8 +126,9 @@ export class ArtifactsController {
   createMultipartUpload(
     @Req() req: FastifyRequest,
     @MlflowRequest() _dto: CreateMultipartUploadRequestDto,
+    @Caller() caller: Principal,
   ): Promise<never> {
-    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url), caller);
   }
 
   @Post('mpu/complete/*')
@@ -131,8 +141,9 @@ export class ArtifactsController {
   completeMultipartUpload(
     @Req() req: FastifyRequest,
     @MlflowRequest() _dto: CompleteMultipartUploadRequestDto,
+    @Caller() caller: Principal,
   ): Promise<never> {
-    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url), caller);
   }
 
   @Post('mpu/abort/*')
@@ -145,7 +156,8 @@ export class ArtifactsController {
   abortMultipartUpload(
     @Req() req: FastifyRequest,
     @MlflowRequest() _dto: AbortMultipartUploadRequestDto,
+    @Caller() caller: Principal,
   ): Promise<never> {
-    return this.artifacts.multipartUpload(rawArtifactPath(req.url));
+    return this.artifacts.multipartUpload(rawArtifactPath(req.url), caller);
   }
 }

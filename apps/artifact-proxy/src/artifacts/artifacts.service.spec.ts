@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 
-import { FileInfo, MlflowError } from '@app/domain';
+import { FileInfo, LOCAL_OPERATOR, MlflowError } from '@app/domain';
 
 import { UnusedArtifactStore } from '../../../../test/support/unused-ports';
 import { ArtifactAccess, ArtifactTarget } from './artifact-access.service';
@@ -25,7 +25,7 @@ class FakeAccess implements Pick<ArtifactAccess, 'resolve' | 'resolveFile'> {
     if (this.refuse) return Promise.reject(MlflowError.invalidParameterValue('Invalid path'));
     return Promise.resolve({
       path: `1/r/artifacts/resolved/${rawPath}`,
-      scope: { experimentId: '1', runId: 'r', rest: `resolved/${rawPath}` },
+      scope: { kind: 'run', experimentId: '1', runId: 'r', rest: `resolved/${rawPath}` },
     });
   }
 }
@@ -79,7 +79,7 @@ describe(ArtifactsService.name, () => {
   describe('upload', () => {
     it('checks for a file path, then streams the body itself to the resolved path', async () => {
       const body = new PassThrough();
-      await sut.upload('raw/f.txt', body);
+      await sut.upload('raw/f.txt', body, LOCAL_OPERATOR);
       expect(access.checks).toEqual([['resolveFile', 'raw/f.txt']]);
       expect(store.calls).toEqual([['write', '1/r/artifacts/resolved/raw/f.txt']]);
       expect(store.written[0]).toBe(body);
@@ -88,7 +88,7 @@ describe(ArtifactsService.name, () => {
     it('drains the body of a refused upload and writes nothing', async () => {
       access.refuse = true;
       const body = new PassThrough();
-      const error = await rejection(sut.upload('bad', body));
+      const error = await rejection(sut.upload('bad', body, LOCAL_OPERATOR));
       expect(error.message).toBe('Invalid path');
       expect(store.calls).toEqual([]);
       expect(body.readableFlowing).toBe(true);
@@ -97,7 +97,7 @@ describe(ArtifactsService.name, () => {
     it("passes the store's own errors on as they are", async () => {
       store.writeError = new MlflowError('INSUFFICIENT_STORAGE', 'The artifact store is full.');
       const body = new PassThrough();
-      const error = await rejection(sut.upload('f', body));
+      const error = await rejection(sut.upload('f', body, LOCAL_OPERATOR));
       expect(error.code).toBe('INSUFFICIENT_STORAGE');
       expect(error.message).toBe('The artifact store is full.');
       expect(body.readableFlowing).toBe(true);
@@ -105,7 +105,7 @@ describe(ArtifactsService.name, () => {
 
     it('answers CANCELLED when the body breaks off', async () => {
       store.writeError = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
-      const error = await rejection(sut.upload('f', new PassThrough()));
+      const error = await rejection(sut.upload('f', new PassThrough(), LOCAL_OPERATOR));
       expect(error.code).toBe('CANCELLED');
       expect(error.message).toBe('The upload was interrupted before its end.');
     });
@@ -113,7 +113,7 @@ describe(ArtifactsService.name, () => {
 
   describe('download', () => {
     it('opens the resolved path and names the file by its basename', async () => {
-      const download = await sut.download('model/MLmodel');
+      const download = await sut.download('model/MLmodel', LOCAL_OPERATOR);
       expect(access.checks).toEqual([['resolve', 'model/MLmodel']]);
       expect(store.calls).toEqual([['openRead', '1/r/artifacts/resolved/model/MLmodel']]);
       expect(download.fileName).toBe('MLmodel');
@@ -121,24 +121,26 @@ describe(ArtifactsService.name, () => {
 
     it('opens nothing when the path is refused', async () => {
       access.refuse = true;
-      await rejection(sut.download('x'));
+      await rejection(sut.download('x', LOCAL_OPERATOR));
       expect(store.calls).toEqual([]);
     });
   });
 
   describe('list', () => {
-    it("checks an absent path as '' (the root, which the check refuses)", async () => {
+    it("checks an absent path as '' (the root)", async () => {
       access.refuse = true;
-      await rejection(sut.list(undefined));
+      await rejection(sut.list(undefined, LOCAL_OPERATOR));
       expect(access.checks).toEqual([['resolve', '']]);
       expect(store.calls).toEqual([]);
     });
 
     it('answers the entries, and none for a file or a missing path', async () => {
       store.listing = [{ path: 'MLmodel', isDir: false, fileSize: 4 }];
-      expect(await sut.list('model')).toEqual([{ path: 'MLmodel', isDir: false, fileSize: 4 }]);
+      expect(await sut.list('model', LOCAL_OPERATOR)).toEqual([
+        { path: 'MLmodel', isDir: false, fileSize: 4 },
+      ]);
       store.listing = null;
-      expect(await sut.list('model/MLmodel')).toEqual([]);
+      expect(await sut.list('model/MLmodel', LOCAL_OPERATOR)).toEqual([]);
       expect(store.calls).toEqual([
         ['list', '1/r/artifacts/resolved/model'],
         ['list', '1/r/artifacts/resolved/model/MLmodel'],
@@ -148,16 +150,16 @@ describe(ArtifactsService.name, () => {
 
   describe('delete', () => {
     it('deletes the resolved path, and nothing when the path is refused', async () => {
-      await sut.delete('model');
+      await sut.delete('model', LOCAL_OPERATOR);
       access.refuse = true;
-      await rejection(sut.delete('other'));
+      await rejection(sut.delete('other', LOCAL_OPERATOR));
       expect(store.calls).toEqual([['delete', '1/r/artifacts/resolved/model']]);
     });
   });
 
   describe('multipartUpload', () => {
     it('answers NOT_IMPLEMENTED with the message the client falls back on', async () => {
-      const error = await rejection(sut.multipartUpload('big.bin'));
+      const error = await rejection(sut.multipartUpload('big.bin', LOCAL_OPERATOR));
       expect(error.code).toBe('NOT_IMPLEMENTED');
       expect(error.message).toBe(MULTIPART_NOT_SUPPORTED);
       expect(MULTIPART_NOT_SUPPORTED).toBe(
@@ -168,7 +170,7 @@ describe(ArtifactsService.name, () => {
 
     it('checks the path first', async () => {
       access.refuse = true;
-      const error = await rejection(sut.multipartUpload('bad'));
+      const error = await rejection(sut.multipartUpload('bad', LOCAL_OPERATOR));
       expect(error.code).toBe('INVALID_PARAMETER_VALUE');
     });
   });

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 
-import { ArtifactStore, FileInfo, MlflowError } from '@app/domain';
+import { ArtifactStore, FileInfo, MlflowError, Principal } from '@app/domain';
 
 import { ArtifactAccess } from './artifact-access.service';
 
@@ -31,9 +31,9 @@ export class ArtifactsService {
    * Writes the body to the path (atomically, see ArtifactStore.write). A body that breaks off
    * is CANCELLED: nothing is written, and the client is gone anyway.
    */
-  async upload(rawPath: string, body: Readable): Promise<void> {
+  async upload(rawPath: string, body: Readable, caller: Principal): Promise<void> {
     try {
-      const { path } = await this.access.resolveFile(rawPath);
+      const { path } = await this.access.resolveFile(rawPath, caller);
       await this.store.write(path, body);
     } catch (error) {
       // Clients send the whole body before they read the answer: discard the rest, or a
@@ -45,25 +45,25 @@ export class ArtifactsService {
     }
   }
 
-  async download(rawPath: string): Promise<ArtifactDownload> {
-    const { path } = await this.access.resolve(rawPath);
+  async download(rawPath: string, caller: Principal): Promise<ArtifactDownload> {
+    const { path } = await this.access.resolve(rawPath, caller);
     return { fileName: posix.basename(path), stream: await this.store.openRead(path) };
   }
 
   /** Basenames of the directory's children; none for a file or a missing path. */
-  async list(rawPath: string | undefined): Promise<FileInfo[]> {
-    const { path } = await this.access.resolve(rawPath ?? '');
+  async list(rawPath: string | undefined, caller: Principal): Promise<FileInfo[]> {
+    const { path } = await this.access.resolve(rawPath ?? '', caller);
     return (await this.store.list(path)) ?? [];
   }
 
-  async delete(rawPath: string): Promise<void> {
-    const { path } = await this.access.resolve(rawPath);
+  async delete(rawPath: string, caller: Principal): Promise<void> {
+    const { path } = await this.access.resolve(rawPath, caller);
     await this.store.delete(path);
   }
 
   /** No store here can presign parts; the path is still checked like every other route's. */
-  async multipartUpload(rawPath: string): Promise<never> {
-    await this.access.resolveFile(rawPath);
+  async multipartUpload(rawPath: string, caller: Principal): Promise<never> {
+    await this.access.resolveFile(rawPath, caller);
     throw MlflowError.notImplemented(MULTIPART_NOT_SUPPORTED);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import {
+  artifactPathOfUri,
+  artifactPathScope,
   canonicalStage,
   invalidLocalSourceError,
   isLatestAlias,
-  isWithinLocation,
   joinLocation,
   LoggedModelLocation,
   loggedModelNotFound,
@@ -20,8 +21,6 @@ import {
   PROMPT_PLACEHOLDER_SOURCE,
   requireModelVersionNumber,
   RunArtifactRoot,
-  runNotFound,
-  tryParseLocation,
   validateRunId,
 } from '@app/domain';
 import { AccessChecker } from '@app/http';
@@ -43,20 +42,24 @@ export interface ResolvedSource {
   modelId: string | null;
 }
 
-/** Where a run id or logged model id may appear in an `mlflow-artifacts:` path: a plain segment. */
-const ID_SEGMENT = /^[\w-]{1,64}$/;
-
 /**
- * Model version source validation (contract §4.9, security catalogue C). The source is parsed and
- * checked once ({@link parseModelSource}); every location used afterwards is built from the parsed
- * parts or read from the database, never from the raw string. Ids the request references must
- * exist, and the files must lie where those ids say:
- * - `runs:/<id>/<path>` resolves through the run's artifact root;
+ * Model version source validation (contract §4.9, security catalogue C), as MLflow accepts
+ * sources, with tenancy kept. The source is parsed and checked once ({@link parseModelSource});
+ * every location used afterwards is built from the parsed parts or read from the database, never
+ * from the raw string. MLflow treats a source as metadata (the registry may sit beside another
+ * tracking server), so:
+ * - a `run_id` that names no run here is recorded as given; one that names a run here must be
+ *   readable by the caller;
+ * - `runs:/<id>/<path>` of a run here resolves through the run's artifact root (the run must be
+ *   readable); of a run not here it is stored as given;
  * - `models:/<model_id>` resolves to the logged model's artifact location, `models:/<name>/<v>`
- *   and `models:/<name>@<alias>` to that version's storage location;
- * - any other source must lie under the logged model's location (`model_id`) or the run's artifact
- *   root (`run_id`); without either, an `mlflow-artifacts:` source must lie under an existing run
- *   or logged model, a local one is refused, an object-store one is accepted.
+ *   and `models:/<name>@<alias>` to that version's storage location, all readable by the caller;
+ * - an `mlflow-artifacts:` source is authorised like the same path on the proxy: one naming a
+ *   run, logged model or trace needs that entity, in that experiment, readable by the caller;
+ *   any other path is the caller's own namespace;
+ * - a local source is refused (this server's run roots are never local), with MLflow's message;
+ * - any other (object store, http) source is stored as given: `get-download-uri` returns it,
+ *   `model-versions/get-artifact` answers that the files are not stored here.
  * A prompt tag turns none of this off (CVE-2026-2614); a prompt may only skip it with MLflow's
  * placeholder source, which names no files (empty storage location).
  */
@@ -101,49 +104,33 @@ export class ModelSourceResolver {
     caller: Principal,
   ): Promise<ResolvedSource> {
     if (source === null) return { storageLocation: '', runId: '', modelId: null };
-    const run = request.runId !== '' ? await this.requireRun(request.runId, caller) : null;
+    if (request.runId !== '') await this.findRun(request.runId, caller);
     const model =
       request.modelId !== '' ? await this.requireLoggedModel(request.modelId, caller) : null;
-    if (source.kind === 'models') return this.resolveModelsUri(request, source, model, caller);
-
-    let storageLocation: string;
-    if (source.kind === 'runs') {
-      const [runId, ...rest] = source.path.split('/');
-      validateRunId(runId);
-      const sourceRun = run?.runId === runId ? run : await this.requireRun(runId, caller);
-      storageLocation = joinLocation(sourceRun.artifactUri, rest.join('/'));
-    } else if (source.kind === 'mlflow-artifacts') {
-      storageLocation = `mlflow-artifacts:${source.authority ? `//${source.authority}` : ''}/${source.path}`;
-    } else {
-      storageLocation = request.source;
+    const resolved = { runId: request.runId, modelId: model?.modelId ?? null };
+    switch (source.kind) {
+      case 'models':
+        return this.resolveModelsUri(request, source, model, caller);
+      case 'runs': {
+        const [runId, ...rest] = source.path.split('/');
+        validateRunId(runId);
+        const run = await this.findRun(runId, caller);
+        const storageLocation = run
+          ? joinLocation(run.artifactUri, rest.join('/'))
+          : request.source;
+        return { ...resolved, storageLocation };
+      }
+      case 'mlflow-artifacts':
+        await this.requireReadablePath(request.source, source.path, caller);
+        return {
+          ...resolved,
+          storageLocation: `mlflow-artifacts:${source.authority ? `//${source.authority}` : ''}/${source.path}`,
+        };
+      case 'local':
+        throw invalidLocalSourceError(request.source);
+      case 'remote':
+        return { ...resolved, storageLocation: request.source };
     }
-    const location = tryParseLocation(storageLocation);
-
-    let roots: string[];
-    if (model) roots = [model.artifactLocation];
-    else if (run) roots = [run.artifactUri];
-    else if (source.kind === 'mlflow-artifacts') roots = await this.ownersOf(source, caller);
-    else if (source.kind === 'local') throw invalidLocalSourceError(request.source);
-    else roots = [];
-    const contained =
-      (roots.length === 0 && source.kind !== 'mlflow-artifacts') ||
-      (location !== null &&
-        roots.some((root) => {
-          const parsedRoot = tryParseLocation(root);
-          return parsedRoot !== null && isWithinLocation(location, parsedRoot);
-        }));
-    if (!contained) {
-      if (source.kind === 'local') throw invalidLocalSourceError(request.source);
-      const owner = model
-        ? 'the logged model specified by model_id'
-        : run
-          ? 'the run specified by run_id'
-          : 'an existing run or logged model';
-      throw MlflowError.invalidParameterValue(
-        `Invalid model version source: '${request.source}'. The source must lie within the artifact directory of ${owner}.`,
-      );
-    }
-    return { storageLocation, runId: request.runId, modelId: model?.modelId ?? null };
   }
 
   private async resolveModelsUri(
@@ -202,22 +189,39 @@ export class ModelSourceResolver {
     return latestInStage;
   }
 
-  /** Runs and logged models whose id is a segment of the path: the candidates owning it. */
-  private async ownersOf(source: ModelSource, caller: Principal): Promise<string[]> {
-    await this.access.artifactPath(caller, source.path, 'read');
-    const ids = [...new Set(source.path.split('/').filter((s) => ID_SEGMENT.test(s)))];
-    if (ids.length === 0) return [];
-    const [runs, models] = await Promise.all([
-      this.store.findRunArtifactRoots(ids),
-      this.store.findLoggedModelLocations(ids),
-    ]);
-    return [...runs.map((r) => r.artifactUri), ...models.map((m) => m.artifactLocation)];
+  /** The proxy's rule for the same path: an entity it names must exist where it says. */
+  private async requireReadablePath(
+    rawSource: string,
+    path: string,
+    caller: Principal,
+  ): Promise<void> {
+    await this.access.artifactPath(caller, path, 'read');
+    const scope = artifactPathScope(path);
+    if (scope.kind === 'free') return;
+    let root: string | undefined;
+    if (scope.kind === 'run') {
+      root = (await this.store.findRunArtifactRoots([scope.runId]))[0]?.artifactUri;
+    } else if (scope.kind === 'logged-model') {
+      root = (await this.store.findLoggedModelLocations([scope.modelId]))[0]?.artifactLocation;
+    }
+    const rootPath = root === undefined ? null : artifactPathOfUri(root);
+    const rootScope = rootPath === null ? null : artifactPathScope(rootPath);
+    if (
+      rootScope === null ||
+      rootScope.kind === 'free' ||
+      rootScope.experimentId !== scope.experimentId
+    ) {
+      throw MlflowError.invalidParameterValue(
+        `Invalid model version source: '${rawSource}'. It names no run or logged model of this server.`,
+      );
+    }
   }
 
-  private async requireRun(runId: string, caller: Principal): Promise<RunArtifactRoot> {
-    await this.access.run(caller, runId, 'read');
+  /** The run if this store has it (the caller must be able to read it), else null. */
+  private async findRun(runId: string, caller: Principal): Promise<RunArtifactRoot | null> {
     const [run] = await this.store.findRunArtifactRoots([runId]);
-    if (!run) throw runNotFound(runId);
+    if (!run) return null;
+    await this.access.run(caller, runId, 'read');
     return run;
   }
 

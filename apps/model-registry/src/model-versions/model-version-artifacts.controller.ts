@@ -2,7 +2,8 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { Access, Audited, MlflowRequest, registeredModel, sendArtifact } from '@app/http';
+import { Principal } from '@app/domain';
+import { Access, Audited, Caller, MlflowRequest, registeredModel, sendArtifact } from '@app/http';
 
 import { GetModelVersionArtifactRequestDto } from './model-version-artifacts.dto';
 import { ModelVersionArtifactsService } from './model-version-artifacts.service';
@@ -30,8 +31,14 @@ export class ModelVersionArtifactsController {
   async download(
     @MlflowRequest() dto: GetModelVersionArtifactRequestDto,
     @Res() reply: FastifyReply,
+    @Caller() caller: Principal,
   ): Promise<void> {
-    const { fileName, stream } = await this.artifacts.download(dto.name, dto.version, dto.path);
+    const { fileName, stream } = await this.artifacts.download(
+      dto.name,
+      dto.version,
+      dto.path,
+      caller,
+    );
     sendArtifact(reply, fileName, stream);
   }
 }

@@ -9,7 +9,9 @@ import {
   artifactPathUnder,
   ArtifactStore,
   canonicalArtifactPath,
+  freeArtifactLocation,
   MlflowError,
+  Principal,
 } from '@app/domain';
 
 import { ModelVersionsService } from './model-versions.service';
@@ -22,8 +24,9 @@ export interface ModelVersionArtifactDownload {
 /**
  * The UI's model-version file route (MLflow's `get_model_version_artifact_handler`). The client
  * path is checked first; the version's storage location is read from the registry and must be
- * an `mlflow-artifacts:` location inside a run's or logged model's directory, checked again
- * here at read time (security §1.3 C), not only when the version was created.
+ * an `mlflow-artifacts:` location: inside a run's or logged model's directory (checked when the
+ * version was created, security §1.3 C), or a free path, read from the caller's own namespace
+ * as the proxy would serve it to that caller.
  */
 @Injectable()
 export class ModelVersionArtifactsService {
@@ -36,6 +39,7 @@ export class ModelVersionArtifactsService {
     name: string,
     version: string,
     path: string,
+    caller: Principal,
   ): Promise<ModelVersionArtifactDownload> {
     const relative = canonicalArtifactPath(path);
     const location = await this.versions.getDownloadUri(name, version);
@@ -45,8 +49,11 @@ export class ModelVersionArtifactsService {
         `The files of model version (name=${name}, version=${version}) are not stored on this server.`,
       );
     }
-    artifactPathScope(root);
     const target = artifactPathUnder(root, relative);
-    return { fileName: posix.basename(target), stream: await this.store.openRead(target) };
+    // The root decides, not the joined path: below a free root, `<run>/artifacts/…` must stay
+    // in the caller's namespace instead of naming somebody's run.
+    const stored =
+      artifactPathScope(root).kind === 'free' ? freeArtifactLocation(caller, target) : target;
+    return { fileName: posix.basename(target), stream: await this.store.openRead(stored) };
   }
 }

@@ -225,19 +225,26 @@ describe(ModelVersionsService.name, () => {
       });
     });
 
-    it('answers RESOURCE_DOES_NOT_EXIST for a run that does not exist, and creates nothing', async () => {
+    it('records a runs:/ source and a run_id of runs not in this store as given (MLflow)', async () => {
       const other = 'fedcba9876543210fedcba9876543210';
-      const error = await rejection(sut.create(params({ source: `runs:/${other}/model` })));
-      expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
-      expect(error.message).toBe(`Run with id=${other} not found`);
-      expect(store.methods()).not.toContain('createModelVersion');
+      await sut.create(params({ source: `runs:/${other}/model`, runId: 'run_id_1' }));
+      expect(created()).toMatchObject({
+        source: `runs:/${other}/model`,
+        storageLocation: `runs:/${other}/model`,
+        runId: 'run_id_1',
+      });
     });
 
-    it('refuses a source outside the run given as run_id', async () => {
-      const source = 'mlflow-artifacts:/1/elsewhere/artifacts/model';
+    it('accepts an mlflow-artifacts source outside any run, whatever run_id says', async () => {
+      await sut.create(params({ source: 'mlflow-artifacts:/models//', runId: RUN_ID }));
+      expect(created()).toMatchObject({ storageLocation: 'mlflow-artifacts:/models' });
+    });
+
+    it('refuses an mlflow-artifacts source naming a run this store does not have', async () => {
+      const source = 'mlflow-artifacts:/1/fedcba9876543210fedcba9876543210/artifacts/model';
       const error = await rejection(sut.create(params({ source, runId: RUN_ID })));
       expect(error.message).toBe(
-        `Invalid model version source: '${source}'. The source must lie within the artifact directory of the run specified by run_id.`,
+        `Invalid model version source: '${source}'. It names no run or logged model of this server.`,
       );
       expect(store.methods()).not.toContain('createModelVersion');
     });

@@ -6,6 +6,7 @@ import {
   API_DOCS_HINT,
   ApiToken,
   AuditEvent,
+  AUDIT_RESOURCE_TYPES,
   AuditResourceType,
   ExperimentGrant,
   invalidParameterTypeError,
@@ -20,14 +21,6 @@ import { MlflowField } from '@app/http';
 const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 60 * 60;
 const MAX_AUDIT_RESULTS = 1000;
 export const DEFAULT_AUDIT_RESULTS = 100;
-
-const AUDIT_RESOURCE_TYPES = [
-  'experiment',
-  'run',
-  'registered_model',
-  'user',
-  'token',
-] as const satisfies readonly AuditResourceType[];
 
 const PERMISSION_DESCRIPTION = `One of ${PERMISSIONS.join(', ')}`;
 

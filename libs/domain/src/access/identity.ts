@@ -40,7 +40,15 @@ export interface RegisteredModelGrant {
   readonly permission: Permission;
 }
 
-export type AuditResourceType = 'experiment' | 'run' | 'registered_model' | 'user' | 'token';
+export const AUDIT_RESOURCE_TYPES = [
+  'experiment',
+  'run',
+  'registered_model',
+  'artifact',
+  'user',
+  'token',
+] as const;
+export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
 
 export interface AuditEvent {
   readonly id: number;

@@ -242,31 +242,46 @@ describe(joinUnderRoot.name, () => {
 });
 
 describe(artifactPathScope.name, () => {
+  const RUN = '0123456789abcdef0123456789abcdef';
   it.each([
-    ['0', { experimentId: '0', rest: '' }],
-    ['12/abc', { experimentId: '12', runId: 'abc', rest: '' }],
-    ['12/abc/artifacts', { experimentId: '12', runId: 'abc', rest: '' }],
-    ['12/abc/artifacts/model/MLmodel', { experimentId: '12', runId: 'abc', rest: 'model/MLmodel' }],
-    ['12//abc/./artifacts/x/', { experimentId: '12', runId: 'abc', rest: 'x' }],
-    ['3/models/m-1', { experimentId: '3', modelId: 'm-1', rest: '' }],
-    ['3/models/m-1/artifacts/MLmodel', { experimentId: '3', modelId: 'm-1', rest: 'MLmodel' }],
+    [`12/${RUN}`, { kind: 'run', experimentId: '12', runId: RUN, rest: '' }],
+    [`12/${RUN}/artifacts`, { kind: 'run', experimentId: '12', runId: RUN, rest: '' }],
+    [
+      `12/${RUN}/artifacts/model/MLmodel`,
+      { kind: 'run', experimentId: '12', runId: RUN, rest: 'model/MLmodel' },
+    ],
+    [`12//${RUN}/./artifacts/x/`, { kind: 'run', experimentId: '12', runId: RUN, rest: 'x' }],
+    ['3/models/m-1', { kind: 'logged-model', experimentId: '3', modelId: 'm-1', rest: '' }],
+    [
+      '3/models/m-1/artifacts/MLmodel',
+      { kind: 'logged-model', experimentId: '3', modelId: 'm-1', rest: 'MLmodel' },
+    ],
     [
       '3/traces/tr-1/artifacts/traces.json',
-      { experimentId: '3', traceId: 'tr-1', rest: 'traces.json' },
+      { kind: 'trace', experimentId: '3', traceId: 'tr-1', rest: 'traces.json' },
     ],
-  ])('%j', (path, scope) => {
+  ])('%j names an entity', (path, scope) => {
     expect(artifactPathScope(path)).toEqual(scope);
   });
 
   it.each([
-    '',
-    '.',
-    './/',
-    '%2e',
-    '12/abc/other',
-    '12/abc/x/artifacts',
-    '3/models',
-    '3/traces',
-    '../0/r',
-  ])('rejects %j', (path) => expectInvalid(() => artifactPathScope(path)));
+    ['', ''],
+    ['.', ''],
+    ['.//', ''],
+    ['0', '0'],
+    ['a.txt', 'a.txt'],
+    ['dir//MLmodel', 'dir/MLmodel'],
+    ['12/abc/artifacts/x', '12/abc/artifacts/x'],
+    [`${RUN}/${RUN}/artifacts`, `${RUN}/${RUN}/artifacts`],
+    ['3/models', '3/models'],
+    ['3/traces', '3/traces'],
+    ['models/m-1/artifacts', 'models/m-1/artifacts'],
+  ])('%j is a free path', (path, canonical) => {
+    expect(artifactPathScope(path)).toEqual({ kind: 'free', path: canonical });
+  });
+
+  it.each(['%2e%2e', `12/${RUN}/other`, `12/${RUN}/x/artifacts`, '3/models/m-1/x', '../0/r'])(
+    'rejects %j',
+    (path) => expectInvalid(() => artifactPathScope(path)),
+  );
 });

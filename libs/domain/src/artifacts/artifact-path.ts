@@ -126,47 +126,60 @@ export function joinUnderRoot(root: string, relative: string): string {
   return joined;
 }
 
-/** The entity an artifact path belongs to, from MLflow's destination layout. */
-export interface ArtifactPathScope {
-  experimentId: string;
-  /** Set for `<experiment_id>/<run_id>[/artifacts[/...]]`. */
-  runId?: string;
-  /** Set for `<experiment_id>/models/<model_id>[/artifacts[/...]]` (MLflow 3 logged models). */
-  modelId?: string;
-  /** Set for `<experiment_id>/traces/<trace_id>[/artifacts[/...]]` (MLflow 3 trace data). */
-  traceId?: string;
-  /** The canonical path below the entity's `artifacts` directory ('' for that directory). */
-  rest: string;
-}
+/** MLflow's run ids: what a path segment must look like to name a run. */
+const RUN_ID_SEGMENT = /^[0-9a-f]{32}$/;
+const EXPERIMENT_ID_SEGMENT = /^(0|[1-9]\d{0,18})$/;
 
 /**
- * Splits an artifact path into its owning experiment (the tenant), run, logged model or trace,
- * and the remainder below that entity's `artifacts/` directory. Accepted layouts, as MLflow's
- * proxy stores them (`mlflow-rest-api.md` §2.7.1):
- * `<exp>`, `<exp>/<run>`, `<exp>/<run>/artifacts/...`, `<exp>/models/<id>`,
- * `<exp>/models/<id>/artifacts/...`, and the same with `traces`.
- * The path is canonicalised first. Anything else, including the root, throws
- * INVALID_PARAMETER_VALUE "Invalid path", so an unscoped path can never reach the store.
+ * What an artifact path belongs to, from MLflow's destination layout: a run's, a logged
+ * model's or a trace's directory, or a free path (any other relative path, which MLflow's proxy
+ * serves too: `a.txt`, `dir/MLmodel`, the root).
+ */
+export type ArtifactPathScope =
+  | EntityArtifactScope<'run', 'runId'>
+  | EntityArtifactScope<'logged-model', 'modelId'>
+  | EntityArtifactScope<'trace', 'traceId'>
+  | { kind: 'free'; path: string };
+
+type EntityArtifactScope<K extends string, IdField extends string> = {
+  kind: K;
+  experimentId: string;
+  /** The canonical path below the entity's `artifacts` directory ('' for that directory). */
+  rest: string;
+} & Record<IdField, string>;
+
+/**
+ * Splits an artifact path into the entity it belongs to and the remainder below that entity's
+ * `artifacts/` directory. A path names an entity by its shape alone, before anything is looked
+ * up: `<experiment_id>/<32 hex run id>[/artifacts/...]`, `<experiment_id>/models/<id>[/artifacts/...]`
+ * (MLflow 3 logged models) and `<experiment_id>/traces/<id>[/artifacts/...]` (trace data); such a
+ * path with anything but `artifacts` below the entity is INVALID_PARAMETER_VALUE "Invalid path".
+ * Every other canonical path, the root included, is free. The path is canonicalised first.
  */
 export function artifactPathScope(path: string): ArtifactPathScope {
-  const segments = canonicalArtifactPath(path).split('/').filter(Boolean);
-  const [experimentId, second] = segments;
-  if (experimentId === undefined) throw invalidPath();
-  if (second === undefined) return { experimentId, rest: '' };
-
+  const canonical = canonicalArtifactPath(path);
+  const segments = canonical === '' ? [] : canonical.split('/');
+  const [experimentId, second, third] = segments;
+  if (
+    experimentId === undefined ||
+    second === undefined ||
+    !EXPERIMENT_ID_SEGMENT.test(experimentId)
+  ) {
+    return { kind: 'free', path: canonical };
+  }
   let scope: ArtifactPathScope;
   let tail: string[];
-  if (second === 'models' || second === 'traces') {
-    const id = segments[2];
-    if (id === undefined) throw invalidPath();
+  if ((second === 'models' || second === 'traces') && third !== undefined) {
     scope =
       second === 'models'
-        ? { experimentId, modelId: id, rest: '' }
-        : { experimentId, traceId: id, rest: '' };
+        ? { kind: 'logged-model', experimentId, modelId: third, rest: '' }
+        : { kind: 'trace', experimentId, traceId: third, rest: '' };
     tail = segments.slice(3);
-  } else {
-    scope = { experimentId, runId: second, rest: '' };
+  } else if (RUN_ID_SEGMENT.test(second)) {
+    scope = { kind: 'run', experimentId, runId: second, rest: '' };
     tail = segments.slice(2);
+  } else {
+    return { kind: 'free', path: canonical };
   }
   if (tail.length === 0) return scope;
   if (tail[0] !== 'artifacts') throw invalidPath();

@@ -1,3 +1,5 @@
+import { ownerOf, Principal } from '../access/principal';
+
 /**
  * Where an experiment's artifacts live inside the artifact store: under a directory of its
  * owner's, so that even a path bug in one service cannot reach another owner's files. An
@@ -12,4 +14,16 @@ export abstract class ArtifactPartitions {
 /** An owner's directory: never a plain number, so it cannot be read as an experiment id. */
 export function ownerPartition(userId: number): string {
   return `owners/${userId}`;
+}
+
+/**
+ * Where a free artifact path (one naming no run, logged model or trace: see artifactPathScope)
+ * lives for this caller: under the caller's own directory when there are users, so one user's
+ * `a.txt` is never another's; flat when there are none (AUTH_MODE=none), as in MLflow.
+ */
+export function freeArtifactLocation(caller: Principal, path: string): string {
+  const owner = ownerOf(caller);
+  if (owner === null) return path;
+  const partition = ownerPartition(owner.userId);
+  return path === '' ? partition : `${partition}/${path}`;
 }

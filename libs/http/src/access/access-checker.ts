@@ -5,7 +5,6 @@ import { AuthSettings } from '@app/config';
 import {
   AccessNeed,
   artifactPathScope,
-  canonicalArtifactPath,
   experimentNameNotFound,
   experimentNotFound,
   IdentityStore,
@@ -104,21 +103,29 @@ export class AccessChecker {
   }
 
   /**
-   * A proxy path (`<experiment>/<run>/artifacts/…`, `<experiment>/models/<id>/artifacts/…`): the
-   * experiment it starts with decides. The path is canonicalised first (a bad one is 400 before
-   * anything is looked up); the proxy checks afterwards that the run or model lies in that
-   * experiment.
+   * A proxy path. One that names a run, logged model or trace (`<experiment>/<run>/artifacts/…`)
+   * is decided by the experiment it starts with (the proxy checks afterwards that the entity lies
+   * in that experiment); any other path is in the caller's own namespace
+   * ({@link freeArtifactLocation}), which a scoped token never reaches. The path is
+   * canonicalised first: a bad one is 400 before anything is looked up.
    */
   async artifactPath(caller: Principal, rawPath: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
-    const path = canonicalArtifactPath(rawPath);
-    if (path === '') throw MlflowError.invalidParameterValue('Invalid path');
-    const scope = artifactPathScope(path);
+    const scope = artifactPathScope(rawPath);
+    if (scope.kind === 'free') {
+      if (caller.scope) throw denied();
+      return;
+    }
     const resolved = await this.identity.resolveExperiment(scope.experimentId, caller.userId);
     this.decide(caller, resolved, need, () => {
-      if (scope.runId !== undefined) return runNotFound(scope.runId);
-      if (scope.modelId !== undefined) return loggedModelNotFound(scope.modelId);
-      return MlflowError.invalidParameterValue('Invalid path');
+      switch (scope.kind) {
+        case 'run':
+          return runNotFound(scope.runId);
+        case 'logged-model':
+          return loggedModelNotFound(scope.modelId);
+        case 'trace':
+          return MlflowError.resourceDoesNotExist(`Trace with ID ${scope.traceId} not found.`);
+      }
     });
   }
 

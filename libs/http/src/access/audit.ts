@@ -135,10 +135,11 @@ export class AuditInterceptor implements NestInterceptor {
       }
       case 'artifact-path': {
         const path = canonicalArtifactPath(rawArtifactPath(request.url));
+        const scope = artifactPathScope(path);
         return {
-          resourceType: 'run',
+          resourceType: 'artifact',
           resourceId: path,
-          experimentId: artifactPathScope(path).experimentId,
+          experimentId: scope.kind === 'free' ? null : scope.experimentId,
           registeredModelId: null,
         };
       }
