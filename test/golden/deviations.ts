@@ -2,6 +2,16 @@
  * Exchanges where our contract (../shared/reference/mlflow-rest-api.md) deliberately differs from
  * what MLflow 2.17.2 answered, each with the answer we give instead and why.
  */
+/*
+ * Beyond the recorded exchanges, the rules that MLflow's own server tests exercise and where we
+ * differ on purpose (README "Model-version sources and proxy paths"; e2e:
+ * test/e2e/suite/mlflow-server-contract.e2e-spec.ts, test/e2e/model-registry/source-validation):
+ * - run_id / runs:/ naming no run here: recorded as given; naming a run here: readable by the caller;
+ * - mlflow-artifacts: sources are authorised like the proxy path (entity paths must exist there);
+ * - free proxy paths live in the caller's namespace when auth is on (MLflow has one namespace);
+ * - file://<other host> sources: 400, not MLflow's 500; unlisted schemes (javascript:) refused;
+ * - prompt-lab runs carry no pickled pyfunc model; gateway-proxy has no target; no /graphql.
+ */
 export interface Deviation {
   reason: string;
   /** Our status (defaults to the recorded one). */

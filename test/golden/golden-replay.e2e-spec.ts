@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { IdentityStore } from '@app/domain';
 import { hashPassword, newTokenSecret, tokenSecretHash } from '@app/http';
 
@@ -73,12 +75,18 @@ async function send(
   else if (request.body !== null && request.body !== undefined) {
     payload = JSON.stringify(bindings.body(request.body));
   }
+  const url = bindings.path(request.path);
+  // inject() resolves `..`, `.` and `%2E%2E` segments as a URL parser does; the recording sent them as
+  // they are (as curl --path-as-is or a hostile client would), so those go over a real socket.
+  if (DOT_SEGMENT.test(url.split('?')[0])) {
+    return sendRaw(t, request.method, url, headers, payload);
+  }
   const response = await t.app
     .getHttpAdapter()
     .getInstance()
     .inject({
       method: request.method as 'GET',
-      url: bindings.path(request.path),
+      url,
       headers,
       ...(payload !== undefined ? { payload } : {}),
     });
@@ -88,6 +96,45 @@ async function send(
     text: response.body,
     rawPayload: response.rawPayload,
   };
+}
+
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
+const listening = new WeakMap<TestApp, Promise<number>>();
+
+async function sendRaw(
+  t: TestApp,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  payload: string | Buffer | undefined,
+): Promise<Answer> {
+  let port = listening.get(t);
+  if (!port) {
+    port = t.app.listen(0, '127.0.0.1').then(() => {
+      const address = t.app.getHttpServer().address();
+      return typeof address === 'object' && address ? address.port : 0;
+    });
+    listening.set(t, port);
+  }
+  const target = await port;
+  return new Promise<Answer>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: target, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const rawPayload = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: rawPayload.toString('utf8'),
+          rawPayload,
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 function parse(text: string): unknown {

@@ -25,6 +25,8 @@ import { RunSearchService } from './runs/run-search.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { TrackingOptions } from './tracking-options';
+import { PromptlabService } from './ui-routes/promptlab.service';
+import { UiRoutesController } from './ui-routes/ui-routes.controller';
 
 export { TrackingOptions } from './tracking-options';
 
@@ -54,10 +56,12 @@ export class TrackingModule {
         RegisteredModelPermissionsController,
         TokensController,
         AuditController,
+        UiRoutesController,
       ],
       providers: [
         { provide: TrackingOptions, useValue: options },
         ExperimentsService,
+        PromptlabService,
         LoggedModelsService,
         RunsService,
         RunSearchService,

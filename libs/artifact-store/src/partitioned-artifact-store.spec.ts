@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-import { ArtifactPartitions, FileInfo } from '@app/domain';
+import { ArtifactPartitions, FileInfo, MlflowError } from '@app/domain';
 
 import { UnusedArtifactStore } from '../../../test/support/unused-ports';
 import { PartitionedArtifactStore } from './partitioned-artifact-store';
@@ -13,6 +13,9 @@ class RecordingStore extends UnusedArtifactStore {
   }
   override openRead(path: string): Promise<Readable> {
     this.paths.push(`read ${path}`);
+    if (path.endsWith('missing.txt')) {
+      return Promise.reject(MlflowError.resourceDoesNotExist(`File not found: ${path}`));
+    }
     return Promise.resolve(Readable.from([]));
   }
   override write(path: string): Promise<void> {
@@ -49,5 +52,15 @@ describe(PartitionedArtifactStore.name, () => {
       'list 8/def/artifacts',
       'list ',
     ]);
+  });
+
+  it("answers a store's error without the owners' directories in it", async () => {
+    const sut = new PartitionedArtifactStore(new RecordingStore(), new Owners());
+    const inOwned = await sut.openRead('7/abc/artifacts/missing.txt').catch((e: unknown) => e);
+    expect(inOwned).toBeInstanceOf(MlflowError);
+    expect((inOwned as MlflowError).code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect((inOwned as MlflowError).message).toBe('File not found: 7/abc/artifacts/missing.txt');
+    const free = await sut.openRead('owners/12/missing.txt').catch((e: unknown) => e);
+    expect((free as MlflowError).message).toBe('File not found: missing.txt');
   });
 });

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 
-import { ArtifactPartitions, ArtifactStat, ArtifactStore, FileInfo } from '@app/domain';
+import {
+  ArtifactPartitions,
+  ArtifactStat,
+  ArtifactStore,
+  FileInfo,
+  MlflowError,
+  withoutOwnerPartitions,
+} from '@app/domain';
 
 /**
  * Puts each experiment's files under its owner's directory (`owners/<user id>/<experiment>/…`),
@@ -17,23 +24,23 @@ export class PartitionedArtifactStore extends ArtifactStore {
   }
 
   async list(path: string): Promise<FileInfo[] | null> {
-    return this.inner.list(await this.located(path));
+    return this.inner.list(await this.located(path)).catch(clientFacing);
   }
 
   async stat(path: string): Promise<ArtifactStat | null> {
-    return this.inner.stat(await this.located(path));
+    return this.inner.stat(await this.located(path)).catch(clientFacing);
   }
 
   async openRead(path: string): Promise<Readable> {
-    return this.inner.openRead(await this.located(path));
+    return this.inner.openRead(await this.located(path)).catch(clientFacing);
   }
 
   async write(path: string, source: Readable): Promise<void> {
-    return this.inner.write(await this.located(path), source);
+    return this.inner.write(await this.located(path), source).catch(clientFacing);
   }
 
   async delete(path: string): Promise<void> {
-    return this.inner.delete(await this.located(path));
+    return this.inner.delete(await this.located(path)).catch(clientFacing);
   }
 
   close(): Promise<void> {
@@ -46,4 +53,14 @@ export class PartitionedArtifactStore extends ArtifactStore {
     const partition = await this.partitions.partitionOf(experimentId);
     return partition === null ? path : `${partition}/${path}`;
   }
+}
+
+function clientFacing(error: unknown): never {
+  if (error instanceof MlflowError) {
+    const message = withoutOwnerPartitions(error.message);
+    if (message !== error.message) {
+      throw new MlflowError(error.code, message, error.retryAfterSeconds, error.cause);
+    }
+  }
+  throw error;
 }

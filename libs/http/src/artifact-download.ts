@@ -28,7 +28,8 @@ const TEXT_EXTENSIONS = new Set([
   'md',
   'rst',
   'MLmodel',
-  'MLproject',
+  // MLflow's MLPROJECT_FILE_NAME is lower-case: a file named `MLproject` is not text to it.
+  'mlproject',
 ]);
 
 /** The common part of Python's built-in `mimetypes.types_map`, which MLflow falls back on. */
@@ -96,7 +97,7 @@ const ENCODING_SUFFIXES = new Set(['gz', 'bz2', 'xz', 'br', 'z']);
 
 /**
  * The Content-Type MLflow sends for an artifact (`_guess_mime_type`): text/plain for text-like
- * extensions and the extension-less `MLmodel`/`MLproject`, else what Python's `mimetypes` guesses,
+ * extensions and the extension-less `MLmodel`/`mlproject`, else what Python's `mimetypes` guesses,
  * else application/octet-stream.
  */
 export function artifactMimeType(fileName: string): string {

@@ -38,11 +38,23 @@ export function servedRoutes(app: INestApplication): ServedRoute[] {
   return [...(ROUTES.get(app) ?? [])];
 }
 
+/** `//a///b?x=//y` → `/a/b?x=//y`: the path part only; encoded slashes (`%2F`) are left alone. */
+export function mergeRepeatedSlashes(url: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!path.includes('//')) return url;
+  return path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
+}
+
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_JSON_BODY_BYTES,
     // Artifact paths can be long; MLflow accepts them.
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false },
+    // MLflow (werkzeug) merges repeated slashes before routing (`//model-versions/get-artifact`);
+    // rewriting the URL itself keeps every later reader of `req.url` (the raw artifact path, the
+    // audit, the logs) consistent with the route that matched.
+    rewriteUrl: (request: { url?: string }) => mergeRepeatedSlashes(request.url ?? '/'),
     // A URL whose percent-encoding is not UTF-8 (`%c0%ae`) fails before routing, so before the
     // exception filter: answer it in MLflow's shape, without echoing the URL.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {

@@ -16,6 +16,13 @@ export type MlflowFieldType = 'string' | 'int64' | 'int32' | 'double' | 'bool' |
 export interface MlflowFieldOptions {
   type: MlflowFieldType;
   required?: boolean;
+  /**
+   * Required unless this sibling field is present: MLflow 2.x requires the field, 3.x clients
+   * may send the sibling instead (log-inputs' `datasets` and `models`).
+   */
+  requiredUnless?: string;
+  /** The whole message for a missing value, where MLflow words it per handler. */
+  missingMessage?: string;
   repeated?: boolean;
   /** Allowed names for `enum` fields (numbers are accepted as 1-based proto values). */
   enum?: readonly string[];
@@ -73,9 +80,10 @@ export function MlflowField(options: MlflowFieldOptions): PropertyDecorator {
     ValidateBy({
       name: 'mlflowField',
       validator: {
-        validate: (value: unknown) => fieldError(value, options) === null,
+        validate: (value: unknown, args?: ValidationArguments) =>
+          fieldError(value, effectiveOptions(options, args)) === null,
         defaultMessage: (args?: ValidationArguments) =>
-          fieldError(args?.value, options) ?? 'Invalid value',
+          fieldError(args?.value, effectiveOptions(options, args)) ?? 'Invalid value',
       },
     }),
   ];
@@ -83,6 +91,15 @@ export function MlflowField(options: MlflowFieldOptions): PropertyDecorator {
     decorators.push(ValidateNested({ each: options.repeated }));
   }
   return applyDecorators(...decorators);
+}
+
+function effectiveOptions(
+  options: MlflowFieldOptions,
+  args: ValidationArguments | undefined,
+): MlflowFieldOptions {
+  if (options.requiredUnless === undefined) return options;
+  const sibling = (args?.object as Record<string, unknown> | undefined)?.[options.requiredUnless];
+  return { ...options, required: sibling === undefined };
 }
 
 function swaggerOptions(options: MlflowFieldOptions): ApiPropertyOptions {
@@ -187,7 +204,7 @@ function fieldError(value: unknown, options: MlflowFieldOptions): string | null 
       value === '' ||
       (options.repeated && Array.isArray(value) && value.length === 0))
   ) {
-    return MISSING;
+    return options.missingMessage ?? MISSING;
   }
   const values = Array.isArray(value) && options.repeated ? value : [value];
   for (const item of values) {

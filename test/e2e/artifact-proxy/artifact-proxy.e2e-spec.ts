@@ -170,12 +170,32 @@ describe.each(DESTINATION_KINDS)('artifact proxy over a %s destination', (kind) 
         expect((await del(path)).status).toBe(404);
         expect((await list(path.replace(/\/x\.txt$/, ''))).status).toBe(404);
       }
-      const bareExperiment = await put(`${run.experimentId}/x.txt`, 'x');
-      expect([bareExperiment.status, bareExperiment.body]).toEqual([
-        400,
-        { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' },
-      ]);
       expect(await app.destination.walk()).toEqual(before);
+    });
+
+    it('serves any other relative path under the destination, as MLflow does (a.txt, dir/MLmodel)', async () => {
+      expect((await put('a.txt', '0')).status).toBe(200);
+      expect((await put('dir/MLmodel', 'flavors: {}')).status).toBe(200);
+      const root = await app.t.http.get(PROXY);
+      expect(root.status).toBe(200);
+      expect(root.body.files).toEqual(
+        expect.arrayContaining([
+          { path: 'a.txt', is_dir: false, file_size: 1 },
+          { path: 'dir', is_dir: true },
+        ]),
+      );
+      expect((await list('dir')).body).toEqual({
+        files: [{ path: 'MLmodel', is_dir: false, file_size: 11 }],
+      });
+      const file = await app.t.http.get(`${PROXY}/dir/MLmodel`);
+      expect([file.status, file.headers['content-type'], file.text]).toEqual([
+        200,
+        'text/plain',
+        'flavors: {}',
+      ]);
+      expect((await del('dir')).status).toBe(200);
+      expect((await list('dir')).body).toEqual({});
+      expect((await app.t.http.get(`${PROXY}/dir/MLmodel`)).status).toBe(404);
     });
 
     it("serves a logged model's files under <experiment_id>/models/<model_id>/artifacts", async () => {

@@ -108,37 +108,24 @@ describe.each(BACKENDS)('model version source validation on %s', (backend) => {
       expect(message).toContain(LOCAL_MESSAGE);
     });
 
-    it('refuses a source outside the run named by run_id', async () => {
-      for (const source of [
-        `${other.artifactUri}/model`,
-        `mlflow-artifacts:/${run.experimentId}/${run.runId}`,
-        `mlflow-artifacts:/${run.experimentId}/${run.runId}/artifacts2/model`,
-        `mlflow-artifacts://evil/${run.experimentId}/${run.runId}/artifacts/model`,
-        's3://bucket/model',
-        `runs:/${other.runId}/model`,
-      ]) {
-        const message = await expectRefused({ source, run_id: run.runId });
-        expect(message).toContain('the run specified by run_id');
-      }
-    });
-
-    it('refuses an artifact-store source that lies under no run or logged model', async () => {
+    it('refuses an mlflow-artifacts source naming a run or logged model not where it says', async () => {
       for (const source of [
         `mlflow-artifacts:/${run.experimentId}/0123456789abcdef0123456789abcdef/artifacts/model`,
-        `mlflow-artifacts:/${run.experimentId}`,
-        'mlflow-artifacts:/',
+        `mlflow-artifacts:/${other.experimentId === run.experimentId ? '999' : other.experimentId}/${run.runId}/artifacts/model`,
+        `mlflow-artifacts:/${run.experimentId}/models/m-${'0'.repeat(32)}/artifacts`,
       ]) {
-        const message = await expectRefused({ source });
-        expect(message).toContain('an existing run or logged model');
+        const message = await expectRefused({ source, run_id: run.runId });
+        expect(message).toBe(
+          `Invalid model version source: '${source}'. It names no run or logged model of this server.`,
+        );
       }
+      const beside = `mlflow-artifacts:/${run.experimentId}/${run.runId}/artifacts2/model`;
+      expect(await expectRefused({ source: beside })).toBe(
+        `Invalid model version source: '${beside}'. It is not a path the artifact proxy serves.`,
+      );
     });
 
-    it('needs the referenced run and logged model to exist (404)', async () => {
-      const missingRun = '0123456789abcdef0123456789abcdef';
-      expect(
-        await expectRefused({ source: `${run.artifactUri}/model`, run_id: missingRun }, 404),
-      ).toBe(`Run with id=${missingRun} not found`);
-      await expectRefused({ source: `runs:/${missingRun}/model` }, 404);
+    it('needs a referenced logged model to exist (404), and run_id to be well formed', async () => {
       await expectRefused({ source: `models:/m-${'0'.repeat(32)}` }, 404);
       await expectRefused(
         { source: `${run.artifactUri}/model`, model_id: `m-${'0'.repeat(32)}` },
@@ -170,6 +157,43 @@ describe.each(BACKENDS)('model version source validation on %s', (backend) => {
   });
 
   describe('accepted and resolved', () => {
+    it('accepts what MLflow accepts beside a run_id: other runs, free paths, object stores (stored as given)', async () => {
+      for (const source of [
+        `${other.artifactUri}/model`,
+        `mlflow-artifacts:/${run.experimentId}/${run.runId}`,
+        'mlflow-artifacts:/models',
+        'mlflow-artifacts://host:9000/models/artifact/..../',
+        's3://bucket/model',
+      ]) {
+        expect(await downloadUriOf({ source, run_id: run.runId })).toBe(source.replace(/\/+$/, ''));
+      }
+      expect(await downloadUriOf({ source: `runs:/${other.runId}/model`, run_id: run.runId })).toBe(
+        `${other.artifactUri}/model`,
+      );
+      expect(await downloadUriOf({ source: 'mlflow-artifacts:' })).toBe('mlflow-artifacts:/');
+    });
+
+    it('records a run_id, and a runs:/ source, of runs this store does not have as given', async () => {
+      const created = await create({ source: 'runs:/run_id/model', run_id: 'run_id_1' });
+      expect(created.status).toBe(200);
+      expect(created.body.model_version).toMatchObject({
+        source: 'runs:/run_id/model',
+        run_id: 'run_id_1',
+      });
+      expect(await downloadUriOf({ source: 'runs:/run_id/model', run_id: 'run_id_1' })).toBe(
+        'runs:/run_id/model',
+      );
+      const files = await t.http.get('/model-versions/get-artifact').query({
+        name: 'guarded',
+        version: created.body.model_version.version,
+        path: 'MLmodel',
+      });
+      expect([files.status, files.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+      expect(files.body.message).toBe(
+        `The files of model version (name=guarded, version=${created.body.model_version.version}) are not stored on this server.`,
+      );
+    });
+
     it('keeps an artifact-store source under the run as the download location', async () => {
       const source = `${run.artifactUri}/model`;
       expect(await downloadUriOf({ source, run_id: run.runId })).toBe(source);
@@ -240,10 +264,13 @@ describe.each(BACKENDS)('model version source validation on %s', (backend) => {
       );
       const otherModel = await createLoggedModel(t, other);
       await expectRefused({ source: `models:/${model.modelId}`, model_id: otherModel.modelId });
-      await expectRefused({
-        source: `${model.artifactLocation}/MLmodel`,
-        model_id: otherModel.modelId,
-      });
+      // A source inside another readable logged model is accepted beside model_id, as MLflow does.
+      expect(
+        await downloadUriOf({
+          source: `${model.artifactLocation}/MLmodel`,
+          model_id: otherModel.modelId,
+        }),
+      ).toBe(`${model.artifactLocation}/MLmodel`);
     });
 
     it('resolves models:/<name>/<version|stage|latest> and models:/<name>@<alias> to that version', async () => {

@@ -116,6 +116,8 @@ describe('OpenAPI and Swagger UI on the suite', () => {
       '/ajax-api/2.0/mlflow/metrics/get-history-bulk',
       '/ajax-api/2.0/mlflow/upload-artifact',
       '/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files',
+      '/ajax-api/2.0/mlflow/runs/create-promptlab-run',
+      '/ajax-api/2.0/mlflow/gateway-proxy',
     ]);
   });
 

@@ -437,6 +437,31 @@ const MATRIX: RouteCase[] = [
     })),
   ),
   ...ajaxOnly(
+    'POST',
+    'runs/create-promptlab-run',
+    unscoped((f) => ({
+      json: {
+        experiment_id: f.experimentId,
+        prompt_template: 'Summarise {{ text }}',
+        prompt_parameters: [{ key: 'text', value: 'a round' }],
+        model_route: 'chat',
+        model_input: 'Summarise a round',
+        mlflow_version: '2.17.2',
+        start_time: TIME,
+      },
+    })),
+  ),
+  ...ajaxOnly('GET', 'gateway-proxy', {
+    kind: 'global',
+    token: false,
+    build: () => ({ query: { gateway_path: 'api/2.0/endpoints/' } }),
+  }),
+  ...ajaxOnly('POST', 'gateway-proxy', {
+    kind: 'global',
+    token: false,
+    build: () => ({ json: { gateway_path: 'api/2.0/endpoints/' } }),
+  }),
+  ...ajaxOnly(
     'GET',
     'logged-models/:model_id/artifacts/files',
     scoped((f, base) => ({

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import {
   artifactPathOfUri,
+  ArtifactPathScope,
   artifactPathScope,
   canonicalStage,
   invalidLocalSourceError,
@@ -195,8 +196,15 @@ export class ModelSourceResolver {
     path: string,
     caller: Principal,
   ): Promise<void> {
+    let scope: ArtifactPathScope;
+    try {
+      scope = artifactPathScope(path);
+    } catch {
+      throw MlflowError.invalidParameterValue(
+        `Invalid model version source: '${rawSource}'. It is not a path the artifact proxy serves.`,
+      );
+    }
     await this.access.artifactPath(caller, path, 'read');
-    const scope = artifactPathScope(path);
     if (scope.kind === 'free') return;
     let root: string | undefined;
     if (scope.kind === 'run') {

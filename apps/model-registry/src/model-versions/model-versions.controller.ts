@@ -10,7 +10,6 @@ import {
   MlflowRequest,
   modelSource,
   registeredModel,
-  run,
 } from '@app/http';
 
 import { RegistryEmptyResponseDto, toModelVersionJson } from './model-version-json';
@@ -42,12 +41,14 @@ export class ModelVersionsController {
     field: 'name',
     detail: ['source', 'run_id'],
   })
-  @Access.to([registeredModel('update'), run('read', 'run_id', true), modelSource('read')])
+  // run_id is the resolver's: a run not in this store is recorded as given (MLflow), one here
+  // must be readable by the caller.
+  @Access.to([registeredModel('update'), modelSource('read')])
   @HttpCode(200)
   @ApiOperation({
     summary: 'Register a new version (READY, stage None, number = max + 1)',
     description:
-      'The source is validated: no traversal, and it must lie in the artifact directory of the run (run_id) or logged model (model_id) it comes from.',
+      'The source is validated: no traversal; every run, logged model, version or artifact path it names must exist here and be readable by the caller. A run_id or runs:/ source of a run not in this store, and object-store sources, are recorded as given.',
   })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   async create(

@@ -5,8 +5,8 @@ import { ValidateBy, ValidationArguments } from 'class-validator';
 import {
   API_DOCS_HINT,
   ApiToken,
-  AuditEvent,
   AUDIT_RESOURCE_TYPES,
+  AuditEvent,
   AuditResourceType,
   ExperimentGrant,
   invalidParameterTypeError,

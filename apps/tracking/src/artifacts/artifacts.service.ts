@@ -138,6 +138,14 @@ export class ArtifactsService {
     );
   }
 
+  /** A file the server itself writes below a run's artifact root (the prompt lab's table). */
+  async writeRunFile(artifactUri: string, relative: string, data: Buffer): Promise<void> {
+    await this.store.write(
+      artifactPathUnder(this.storePathOf(artifactUri), relative),
+      Readable.from([data]),
+    );
+  }
+
   /** Where an artifact root's files are in the store; roots created elsewhere may point outside it. */
   private storePathOf(rootUri: string): string {
     const root = artifactPathOfUri(rootUri);

@@ -291,7 +291,8 @@ export class LogInputsRequestDto {
     type: 'object',
     repeated: true,
     item: DatasetInputDto,
-    description: 'Datasets used by the run',
+    requiredUnless: 'models',
+    description: 'Datasets used by the run (required unless `models` is sent)',
   })
   datasets?: DatasetInputDto[];
 

@@ -151,16 +151,17 @@ export class RunsService {
   /** MLflow's order: run id, each entry, the batch limits, then duplicate param keys. */
   async logBatch(runId: string, batch: LogBatchParams): Promise<void> {
     validateRunId(runId);
+    return this.runs.logBatch(runId, this.checkBatch(batch));
+  }
+
+  /** A batch as log-batch stores it, checked without touching the store. */
+  checkBatch(batch: LogBatchParams): LogBatchParams {
     batch.metrics.forEach((m, i) => checkMetric(m, `metrics[${i}]`));
     const params = batch.params.map((p, i) => this.checkParam(p, `params[${i}]`));
     const tags = batch.tags.map((t, i) => this.checkTag(t, `tags[${i}]`));
     checkBatchLimits(batch.metrics.length, params.length, tags.length);
     checkUniqueParamKeys(params);
-    return this.runs.logBatch(runId, {
-      metrics: batch.metrics,
-      params,
-      tags: lastValuePerKey(tags),
-    });
+    return { metrics: batch.metrics, params, tags: lastValuePerKey(tags) };
   }
 
   /** 2.x log_model: the MLmodel dict is appended to the run's mlflow.log-model.history tag. */

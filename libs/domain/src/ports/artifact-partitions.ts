@@ -16,6 +16,16 @@ export function ownerPartition(userId: number): string {
   return `owners/${userId}`;
 }
 
+const OWNER_PARTITION_PREFIX = /(^|[\s'"/:])owners\/\d+(?:\/|(?=['"\s]|$))/g;
+
+/**
+ * A store message as a client may see it: the owners' directories are the server's layout, not
+ * part of any path a client sent, and would tell one user another's id.
+ */
+export function withoutOwnerPartitions(message: string): string {
+  return message.replace(OWNER_PARTITION_PREFIX, '$1');
+}
+
 /**
  * Where a free artifact path (one naming no run, logged model or trace: see artifactPathScope)
  * lives for this caller: under the caller's own directory when there are users, so one user's
