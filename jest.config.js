@@ -18,6 +18,10 @@ const shared = {
 };
 
 module.exports = {
+  // A global option (jest ignores it per project). Real servers, scrypt (memory-hard on purpose)
+  // and compilers on a 2-core machine: a test that passes in 3 s alone can need more than jest's
+  // 5 s default while the machine is busy.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

@@ -38,12 +38,23 @@ export function servedRoutes(app: INestApplication): ServedRoute[] {
   return [...(ROUTES.get(app) ?? [])];
 }
 
-/** `//a///b?x=//y` → `/a/b?x=//y`: the path part only; encoded slashes (`%2F`) are left alone. */
+// An artifact route up to where its path begins, whatever slashes separate its parts.
+const ARTIFACT_ROUTE_HEAD =
+  /^\/+(?:ajax-)?api\/+2\.0\/+mlflow-artifacts\/+(?:artifacts|mpu\/+\w+)(?=\/|$)/;
+
+/**
+ * `//a///b?x=//y` → `/a/b?x=//y`: the path part only; encoded slashes (`%2F`) are left alone. An
+ * artifact path is the client's own and stays as sent (`…/artifacts//etc/passwd` is an absolute
+ * path, refused, not the relative `etc/passwd`); only the route before it is merged.
+ */
 export function mergeRepeatedSlashes(url: string): string {
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
   if (!path.includes('//')) return url;
-  return path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
+  const rest = query < 0 ? '' : url.slice(query);
+  const head = ARTIFACT_ROUTE_HEAD.exec(path)?.[0];
+  if (head !== undefined) return head.replace(/\/{2,}/g, '/') + path.slice(head.length) + rest;
+  return path.replace(/\/{2,}/g, '/') + rest;
 }
 
 export function createFastifyAdapter(): FastifyAdapter {

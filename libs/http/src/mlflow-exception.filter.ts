@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ErrorCode, MlflowError } from '@app/domain';
 
 import { ERROR_CODE_TO_HTTP_STATUS } from './error-status';
+import { withNumbersAsWritten } from './number-literals';
 
 /** What a 401 offers: MLflow's Basic realm (its client and browsers know it) and bearer tokens. */
 const AUTHENTICATION_CHALLENGES = ['Basic realm="mlflow"', 'Bearer realm="mlflow"'];
@@ -24,8 +25,12 @@ export class MlflowExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('MlflowExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, retryAfter } = this.toResponse(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    const { status, body, retryAfter } = this.toResponse(
+      withNumbersAsWritten(exception, request?.body),
+    );
     if (reply.sent) return;
     if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
     if (status === 401) void reply.header('WWW-Authenticate', AUTHENTICATION_CHALLENGES);

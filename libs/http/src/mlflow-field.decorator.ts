@@ -202,7 +202,11 @@ function fieldError(value: unknown, options: MlflowFieldOptions): string | null 
     options.required &&
     (value === undefined ||
       value === '' ||
-      (options.repeated && Array.isArray(value) && value.length === 0))
+      // MLflow's 2.x log-inputs takes `datasets: []`; only an absent list is missing there.
+      (options.repeated &&
+        options.requiredUnless === undefined &&
+        Array.isArray(value) &&
+        value.length === 0))
   ) {
     return options.missingMessage ?? MISSING;
   }

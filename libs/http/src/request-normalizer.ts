@@ -132,7 +132,7 @@ class KeyNormalizer {
   }
 }
 
-function toSnakeCase(key: string): string {
+export function toSnakeCase(key: string): string {
   return /[A-Z]/.test(key) && /^[a-z]/.test(key)
     ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
     : key;

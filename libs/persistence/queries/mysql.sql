@@ -234,6 +234,7 @@ SELECT model_id, `key` AS k, `value` AS value, `timestamp` AS timestamp, step, i
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
 SELECT 1 AS found FROM registered_models WHERE name = ?;
 SELECT run_uuid, artifact_uri FROM runs WHERE run_uuid IN (?);
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
 UPDATE registered_models SET next_version = next_version + 1, last_updated_time = ? WHERE name = ?;
 SELECT id, next_version FROM registered_models WHERE name = ?;
 INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, description, user_id, current_stage, source, storage_location, run_id, run_link, status, status_message, model_id) VALUES (?, …);

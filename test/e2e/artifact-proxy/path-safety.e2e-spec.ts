@@ -51,7 +51,7 @@ const ABSOLUTE = [
   'file://host/x',
 ];
 
-/** The destination's root itself: never listed, written or deleted. */
+/** The destination's root itself: listed (as MLflow does), never written or deleted. */
 const ROOTISH = ['', '.', './.', './/', '%2e'];
 
 /**
@@ -155,15 +155,21 @@ describe.each(DESTINATION_KINDS)('artifact path safety over a %s destination', (
       expect(await refusals(ABSOLUTE.flatMap(proxyRequests))).toEqual([]);
     });
 
-    it('never lists, writes or deletes the root, nor a bare experiment directory', async () => {
+    it('never writes or deletes the root or a bare experiment directory; lists them as MLflow does', async () => {
+      const changes = (path: string) => proxyRequests(path).filter((r) => r.method !== 'GET');
       const wrong = await refusals([
-        ...ROOTISH.flatMap(proxyRequests),
-        ...proxyRequests(run.experimentId),
-        { method: 'GET', target: PROXY },
-        { method: 'GET', target: `${PROXY}?path=` },
+        ...ROOTISH.flatMap(changes),
+        ...changes(run.experimentId),
+        ...changes(`${run.experimentId}/models`),
         { method: 'DELETE', target: `${PROXY}/` },
       ]);
       expect(wrong).toEqual([]);
+      for (const target of [PROXY, `${PROXY}?path=`, `${PROXY}?path=${run.experimentId}`]) {
+        const listing = await rawHttp(app.baseUrl, 'GET', target);
+        expect([target, listing.status]).toEqual([target, 200]);
+      }
+      const directory = await rawHttp(app.baseUrl, 'GET', `${PROXY}/${run.experimentId}`);
+      expect(directory.status).toBe(404);
     });
 
     it('refuses escaping relative paths on the tracking and registry routes', async () => {

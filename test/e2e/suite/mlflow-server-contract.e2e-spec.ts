@@ -367,6 +367,41 @@ describe.each(BACKENDS)("MLflow's server-test expectations on %s", (backend) => 
       );
     });
 
+    it('names a number as the client wrote it (9.0 is a float to Python)', async () => {
+      const create = (raw: string) =>
+        t.http.post(`${API}/experiments/create`).set('Content-Type', 'application/json').send(raw);
+      const cases: [string, string][] = [
+        [
+          '{"name": 123}',
+          "Invalid value 123 for parameter 'name' supplied:  Hint: Value was of type 'int'.",
+        ],
+        [
+          '{"name": 9.0}',
+          "Invalid value 9.0 for parameter 'name' supplied:  Hint: Value was of type 'float'.",
+        ],
+        [
+          '{"name": "experiment name", "artifact_location": 9.0, "tags": [{"key": "key", "value": "value"}]}',
+          "Invalid value 9.0 for parameter 'artifact_location' supplied:  Hint: Value was of type 'float'.",
+        ],
+        ['{}', "Missing value for required parameter 'name'."],
+      ];
+      for (const [body, message] of cases) {
+        const res = await create(body);
+        expect([body, res.status, res.body.message]).toEqual([
+          body,
+          400,
+          expect.stringContaining(message),
+        ]);
+      }
+      const tags = await create(
+        '{"name": "experiment name", "artifact_location": "my_location", "tags": "5"}',
+      );
+      expect([tags.status, tags.body.message]).toEqual([
+        400,
+        expect.stringContaining("for parameter 'tags'"),
+      ]);
+    });
+
     it('merges repeated slashes before routing, so the route answers (and checks the path)', async () => {
       const experiment = await t.http
         .get('//api/2.0//mlflow/experiments/get')

@@ -3,9 +3,15 @@ import type { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 
-import { ArtifactStore, FileInfo, MlflowError, Principal } from '@app/domain';
+import {
+  ArtifactStore,
+  FileInfo,
+  holdsEntityDirectories,
+  MlflowError,
+  Principal,
+} from '@app/domain';
 
-import { ArtifactAccess } from './artifact-access.service';
+import { ArtifactAccess, ArtifactTarget } from './artifact-access.service';
 
 /** The message prefix the MLflow client matches to fall back to a single PUT (contract §9.14). */
 export const MULTIPART_NOT_SUPPORTED =
@@ -33,7 +39,7 @@ export class ArtifactsService {
    */
   async upload(rawPath: string, body: Readable, caller: Principal): Promise<void> {
     try {
-      const { path } = await this.access.resolveFile(rawPath, caller);
+      const { path } = await this.changeable(rawPath, caller);
       await this.store.write(path, body);
     } catch (error) {
       // Clients send the whole body before they read the answer: discard the rest, or a
@@ -57,13 +63,28 @@ export class ArtifactsService {
   }
 
   async delete(rawPath: string, caller: Principal): Promise<void> {
-    const { path } = await this.access.resolve(rawPath, caller);
+    const { path } = await this.changeable(rawPath, caller, false);
     await this.store.delete(path);
   }
 
   /** No store here can presign parts; the path is still checked like every other route's. */
   async multipartUpload(rawPath: string, caller: Principal): Promise<never> {
-    await this.access.resolveFile(rawPath, caller);
+    await this.changeable(rawPath, caller);
     throw MlflowError.notImplemented(MULTIPART_NOT_SUPPORTED);
+  }
+
+  /** A path a write or delete may touch: never one that holds other entities' directories. */
+  private async changeable(
+    rawPath: string,
+    caller: Principal,
+    file = true,
+  ): Promise<ArtifactTarget> {
+    const target = file
+      ? await this.access.resolveFile(rawPath, caller)
+      : await this.access.resolve(rawPath, caller);
+    if (holdsEntityDirectories(target.scope)) {
+      throw MlflowError.invalidParameterValue('Invalid path');
+    }
+    return target;
   }
 }

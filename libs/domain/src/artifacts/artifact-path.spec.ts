@@ -1,5 +1,10 @@
 import { MlflowError } from '../errors';
-import { artifactPathScope, canonicalArtifactPath, joinUnderRoot } from './artifact-path';
+import {
+  artifactPathScope,
+  canonicalArtifactPath,
+  holdsEntityDirectories,
+  joinUnderRoot,
+} from './artifact-path';
 
 function rejection(fn: () => unknown): MlflowError {
   try {
@@ -284,4 +289,20 @@ describe(artifactPathScope.name, () => {
     'rejects %j',
     (path) => expectInvalid(() => artifactPathScope(path)),
   );
+});
+
+describe(holdsEntityDirectories.name, () => {
+  it.each([
+    ['', true],
+    ['1', true],
+    ['1/models', true],
+    ['1/traces', true],
+    ['1/other', false],
+    ['a.txt', false],
+    ['dir', false],
+    ['1/models/m-1/artifacts', false],
+    [`1/${'a'.repeat(32)}`, false],
+  ])('%j → %s', (path, holds) => {
+    expect(holdsEntityDirectories(artifactPathScope(path))).toBe(holds);
+  });
 });

@@ -185,3 +185,16 @@ export function artifactPathScope(path: string): ArtifactPathScope {
   if (tail[0] !== 'artifacts') throw invalidPath();
   return { ...scope, rest: tail.slice(1).join('/') };
 }
+
+/**
+ * A free path that holds runs', logged models' or traces' directories: the root, `<experiment>`,
+ * `<experiment>/models`, `<experiment>/traces`. Deleting one would remove every entity's files
+ * below it without asking any of them, so the proxy refuses that (MLflow would not).
+ */
+export function holdsEntityDirectories(scope: ArtifactPathScope): boolean {
+  if (scope.kind !== 'free') return false;
+  const [experimentId, second, ...rest] = scope.path === '' ? [] : scope.path.split('/');
+  if (experimentId === undefined) return true;
+  if (!EXPERIMENT_ID_SEGMENT.test(experimentId) || rest.length > 0) return false;
+  return second === undefined || second === 'models' || second === 'traces';
+}
