@@ -151,6 +151,68 @@ describe.each(BACKENDS)("MLflow's server-test expectations on %s", (backend) => 
       expect(next.model_version.version).toBe('8');
     });
 
+    it("pages model versions in MLflow's orders (last update, name, version number)", async () => {
+      const names = Array.from(
+        { length: 12 },
+        (_, i) => `CreateRMsearchForMV${String(i).padStart(3, '0')}`,
+      );
+      for (const name of names) await ok(api.post('registered-models/create', { name }));
+      for (const name of [...names, ...names.slice(0, 4)]) {
+        await ok(
+          api.post('model-versions/create', {
+            name,
+            source: 'runs:/run_id/model',
+            run_id: 'run_id',
+          }),
+        );
+      }
+      type Version = { name: string; version: string; last_updated_timestamp: number };
+      const pages = async (query: Record<string, string | string[]>) => {
+        const all: Version[] = [];
+        let token: string | undefined;
+        do {
+          const page = await ok(
+            api.get('model-versions/search', {
+              filter: "name LIKE 'CreateRMsearchForMV%'",
+              max_results: '5',
+              ...query,
+              ...(token ? { page_token: token } : {}),
+            }),
+          );
+          all.push(...page.model_versions);
+          token = page.next_page_token;
+        } while (token);
+        return all.map((v) => `${v.name}/${v.version}`);
+      };
+      const everything = await ok(
+        api.get('model-versions/search', {
+          filter: "name LIKE 'CreateRMsearchForMV%'",
+          max_results: '1000',
+        }),
+      );
+      const versions = everything.model_versions as Version[];
+      expect(versions).toHaveLength(16);
+      const byDefault = [...versions].sort(
+        (a, b) =>
+          b.last_updated_timestamp - a.last_updated_timestamp ||
+          a.name.localeCompare(b.name) ||
+          Number(b.version) - Number(a.version),
+      );
+      expect(await pages({})).toEqual(byDefault.map((v) => `${v.name}/${v.version}`));
+      const byNameDesc = [...versions].sort(
+        (a, b) => b.name.localeCompare(a.name) || Number(b.version) - Number(a.version),
+      );
+      expect(await pages({ order_by: ['name DESC'] })).toEqual(
+        byNameDesc.map((v) => `${v.name}/${v.version}`),
+      );
+      const byNumber = [...versions].sort(
+        (a, b) => Number(b.version) - Number(a.version) || a.name.localeCompare(b.name),
+      );
+      expect(await pages({ order_by: ['version_number DESC'] })).toEqual(
+        byNumber.map((v) => `${v.name}/${v.version}`),
+      );
+    });
+
     it("accepts MLflow's non-local sources beside an existing run, and refuses traversal", async () => {
       const name = 'NonLocalSourceTest';
       await ok(api.post('registered-models/create', { name }));
@@ -409,7 +471,7 @@ describe.each(BACKENDS)("MLflow's server-test expectations on %s", (backend) => 
       expect([experiment.status, experiment.body.experiment.name]).toEqual([200, 'Default']);
       const traversal = await t.http
         .get('//model-versions/get-artifact')
-        .query({ name: 'CreateMVTest', version: '1', path: '../../etc/passwd' });
+        .query({ name: 'model', version: '1', path: '../path' });
       expect([traversal.status, traversal.body]).toEqual([
         400,
         { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' },
