@@ -558,10 +558,12 @@ describe.each(BACKENDS)('proxy paths outside a run with users, on %s', (backend)
       ALICE,
     );
     expect(created.status).toBe(200);
-    const alice = await t.http
-      .get('/model-versions/get-artifact')
-      .set('Authorization', ALICE)
-      .query({ name: 'free-source', version: '1', path: 'only-alice.txt' });
+    const download = (authorization: string) =>
+      t.http
+        .get('/model-versions/get-artifact')
+        .set('Authorization', authorization)
+        .query({ name: 'free-source', version: '1', path: 'only-alice.txt' });
+    const alice = await download(ALICE);
     expect([alice.status, alice.text]).toEqual([200, 'x']);
     const grant = await post(
       'registered-models/permissions/create',
@@ -569,11 +571,7 @@ describe.each(BACKENDS)('proxy paths outside a run with users, on %s', (backend)
       ALICE,
     );
     expect(grant.status).toBe(200);
-    const bob = await t.http
-      .get('/model-versions/get-artifact')
-      .set('Authorization', BOB)
-      .query({ name: 'free-source', version: '1', path: 'only-alice.txt' });
-    expect(bob.status).toBe(404);
+    expect((await download(BOB)).status).toBe(404);
   });
 
   it('refuses a scoped token any free path', async () => {
