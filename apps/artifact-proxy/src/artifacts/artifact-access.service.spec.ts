@@ -85,7 +85,13 @@ describe(ArtifactAccess.name, () => {
       const target = await sut.resolve(`1//${RUN_ID}/./artifacts/model/MLmodel`, ALICE);
       expect(target).toEqual({
         path: `1/${RUN_ID}/artifacts/model/MLmodel`,
-        scope: { kind: 'run', experimentId: '1', runId: RUN_ID, rest: 'model/MLmodel' },
+        scope: {
+          kind: 'run',
+          path: `1/${RUN_ID}/artifacts/model/MLmodel`,
+          experimentId: '1',
+          runId: RUN_ID,
+          rest: 'model/MLmodel',
+        },
       });
       expect(runs.lookups).toEqual([RUN_ID]);
     });
@@ -99,6 +105,7 @@ describe(ArtifactAccess.name, () => {
       const target = await sut.resolve(`1/models/${MODEL_ID}/artifacts/MLmodel`, ALICE);
       expect(target.scope).toEqual({
         kind: 'logged-model',
+        path: `1/models/${MODEL_ID}/artifacts/MLmodel`,
         experimentId: '1',
         modelId: MODEL_ID,
         rest: 'MLmodel',

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import {
   ArtifactPathScope,
   artifactPathScope,
-  canonicalArtifactPath,
   freeArtifactLocation,
   LoggedModelStore,
   MlflowError,
@@ -55,7 +54,7 @@ export class ArtifactAccess {
       case 'trace':
         throw invalidPath();
     }
-    return { path: canonicalArtifactPath(rawPath), scope };
+    return { path: scope.path, scope };
   }
 
   /** Like {@link resolve}, for a path that must name a file, not a directory of an entity. */

@@ -25,7 +25,13 @@ class FakeAccess implements Pick<ArtifactAccess, 'resolve' | 'resolveFile'> {
     if (this.refuse) return Promise.reject(MlflowError.invalidParameterValue('Invalid path'));
     return Promise.resolve({
       path: `1/r/artifacts/resolved/${rawPath}`,
-      scope: { kind: 'run', experimentId: '1', runId: 'r', rest: `resolved/${rawPath}` },
+      scope: {
+        kind: 'run',
+        path: `1/r/artifacts/resolved/${rawPath}`,
+        experimentId: '1',
+        runId: 'r',
+        rest: `resolved/${rawPath}`,
+      },
     });
   }
 }

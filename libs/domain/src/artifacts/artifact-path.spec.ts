@@ -249,21 +249,48 @@ describe(joinUnderRoot.name, () => {
 describe(artifactPathScope.name, () => {
   const RUN = '0123456789abcdef0123456789abcdef';
   it.each([
-    [`12/${RUN}`, { kind: 'run', experimentId: '12', runId: RUN, rest: '' }],
-    [`12/${RUN}/artifacts`, { kind: 'run', experimentId: '12', runId: RUN, rest: '' }],
+    [`12/${RUN}`, { kind: 'run', path: `12/${RUN}`, experimentId: '12', runId: RUN, rest: '' }],
+    [
+      `12/${RUN}/artifacts`,
+      { kind: 'run', path: `12/${RUN}/artifacts`, experimentId: '12', runId: RUN, rest: '' },
+    ],
     [
       `12/${RUN}/artifacts/model/MLmodel`,
-      { kind: 'run', experimentId: '12', runId: RUN, rest: 'model/MLmodel' },
+      {
+        kind: 'run',
+        path: `12/${RUN}/artifacts/model/MLmodel`,
+        experimentId: '12',
+        runId: RUN,
+        rest: 'model/MLmodel',
+      },
     ],
-    [`12//${RUN}/./artifacts/x/`, { kind: 'run', experimentId: '12', runId: RUN, rest: 'x' }],
-    ['3/models/m-1', { kind: 'logged-model', experimentId: '3', modelId: 'm-1', rest: '' }],
+    [
+      `12//${RUN}/./artifacts/x/`,
+      { kind: 'run', path: `12/${RUN}/artifacts/x`, experimentId: '12', runId: RUN, rest: 'x' },
+    ],
+    [
+      '3/models/m-1',
+      { kind: 'logged-model', path: '3/models/m-1', experimentId: '3', modelId: 'm-1', rest: '' },
+    ],
     [
       '3/models/m-1/artifacts/MLmodel',
-      { kind: 'logged-model', experimentId: '3', modelId: 'm-1', rest: 'MLmodel' },
+      {
+        kind: 'logged-model',
+        path: '3/models/m-1/artifacts/MLmodel',
+        experimentId: '3',
+        modelId: 'm-1',
+        rest: 'MLmodel',
+      },
     ],
     [
       '3/traces/tr-1/artifacts/traces.json',
-      { kind: 'trace', experimentId: '3', traceId: 'tr-1', rest: 'traces.json' },
+      {
+        kind: 'trace',
+        path: '3/traces/tr-1/artifacts/traces.json',
+        experimentId: '3',
+        traceId: 'tr-1',
+        rest: 'traces.json',
+      },
     ],
   ])('%j names an entity', (path, scope) => {
     expect(artifactPathScope(path)).toEqual(scope);

@@ -143,6 +143,8 @@ export type ArtifactPathScope =
 
 type EntityArtifactScope<K extends string, IdField extends string> = {
   kind: K;
+  /** The whole path, canonical. */
+  path: string;
   experimentId: string;
   /** The canonical path below the entity's `artifacts` directory ('' for that directory). */
   rest: string;
@@ -172,11 +174,11 @@ export function artifactPathScope(path: string): ArtifactPathScope {
   if ((second === 'models' || second === 'traces') && third !== undefined) {
     scope =
       second === 'models'
-        ? { kind: 'logged-model', experimentId, modelId: third, rest: '' }
-        : { kind: 'trace', experimentId, traceId: third, rest: '' };
+        ? { kind: 'logged-model', path: canonical, experimentId, modelId: third, rest: '' }
+        : { kind: 'trace', path: canonical, experimentId, traceId: third, rest: '' };
     tail = segments.slice(3);
   } else if (RUN_ID_SEGMENT.test(second)) {
-    scope = { kind: 'run', experimentId, runId: second, rest: '' };
+    scope = { kind: 'run', path: canonical, experimentId, runId: second, rest: '' };
     tail = segments.slice(2);
   } else {
     return { kind: 'free', path: canonical };

@@ -13,7 +13,6 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import {
   artifactPathScope,
   AuditResourceType,
-  canonicalArtifactPath,
   IdentityStore,
   NewAuditEvent,
   Principal,
@@ -134,11 +133,10 @@ export class AuditInterceptor implements NestInterceptor {
         };
       }
       case 'artifact-path': {
-        const path = canonicalArtifactPath(rawArtifactPath(request.url));
-        const scope = artifactPathScope(path);
+        const scope = artifactPathScope(rawArtifactPath(request.url));
         return {
           resourceType: 'artifact',
-          resourceId: path,
+          resourceId: scope.path,
           experimentId: scope.kind === 'free' ? null : scope.experimentId,
           registeredModelId: null,
         };
