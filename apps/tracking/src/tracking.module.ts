@@ -16,6 +16,7 @@ import {
 import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
+import { LearnerPrivacyService } from './learner-privacy/learner-privacy.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
 import { MetricsAjaxController, MetricsController } from './metrics/metrics.controller';
@@ -60,6 +61,7 @@ export class TrackingModule {
       ],
       providers: [
         { provide: TrackingOptions, useValue: options },
+        LearnerPrivacyService,
         ExperimentsService,
         PromptlabService,
         LoggedModelsService,

@@ -1,5 +1,5 @@
 import { loadEnv } from './load-env';
-import { ServerEnv } from './server-env';
+import { learnerKeyPrefixes, ServerEnv } from './server-env';
 import { artifactStoreSettings, backendStoreSettings } from './store-settings';
 
 describe(loadEnv.name, () => {
@@ -52,5 +52,36 @@ describe(artifactStoreSettings.name, () => {
     expect(
       artifactStoreSettings(loadEnv(ServerEnv, { ARTIFACTS_DESTINATION: 'sftp://u@h/a' })),
     ).toEqual({ destination: 'sftp://u@h/a' });
+  });
+});
+
+describe(learnerKeyPrefixes.name, () => {
+  it('refuses the six learner prefixes by default', () => {
+    expect(learnerKeyPrefixes(loadEnv(ServerEnv, {}))).toEqual([
+      'learner.',
+      'learner/',
+      'client.',
+      'client/',
+      'site.',
+      'site/',
+    ]);
+  });
+
+  it('takes a comma-separated list, blanks around entries ignored', () => {
+    expect(
+      learnerKeyPrefixes(loadEnv(ServerEnv, { LEARNER_KEY_PREFIXES: ' worker. , Party/ ' })),
+    ).toEqual(['worker.', 'Party/']);
+  });
+
+  it.each(['', '  ', 'none', 'NONE'])('is off with %p', (value) => {
+    expect(learnerKeyPrefixes(loadEnv(ServerEnv, { LEARNER_KEY_PREFIXES: value }))).toEqual([]);
+  });
+
+  it.each([
+    ['client.,', /LEARNER_KEY_PREFIXES must not hold an empty prefix/],
+    ['client.,a;b', /LEARNER_KEY_PREFIXES holds 'a;b', which no key can start with/],
+    ['mlflow.', /LEARNER_KEY_PREFIXES holds 'mlflow.': mlflow.\* system tags are never refused/],
+  ])('refuses %p at boot', (value, message) => {
+    expect(() => loadEnv(ServerEnv, { LEARNER_KEY_PREFIXES: value })).toThrow(message);
   });
 });

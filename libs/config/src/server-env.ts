@@ -1,6 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
+import { DEFAULT_LEARNER_KEY_PREFIXES } from '@app/domain';
+
+import { IsKeyPrefixList, parseKeyPrefixList } from './is-key-prefix-list';
+
 const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
 /** Variables every service reads; each app's `config/env.ts` extends this with its own. */
@@ -109,6 +113,18 @@ export class ServerEnv {
   /** Cut over-long param/tag values instead of refusing them (MLflow's default: true). */
   @IsIn(BOOLEAN_TEXT)
   MLFLOW_TRUNCATE_LONG_VALUES = 'true';
+
+  /**
+   * Metric, param and tag keys under these prefixes (comma-separated, case-insensitive) name an
+   * individual learner and are refused; empty or `none` turns the FLOps learner-privacy rule off.
+   */
+  @IsKeyPrefixList()
+  LEARNER_KEY_PREFIXES = DEFAULT_LEARNER_KEY_PREFIXES.join(',');
+}
+
+/** LEARNER_KEY_PREFIXES as a list; empty when the rule is off. */
+export function learnerKeyPrefixes(env: ServerEnv): string[] {
+  return parseKeyPrefixList(env.LEARNER_KEY_PREFIXES);
 }
 
 export function isTrue(value: string | undefined): boolean | undefined {

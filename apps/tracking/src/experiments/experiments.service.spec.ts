@@ -1,5 +1,6 @@
 import {
   CreateExperimentInput,
+  DEFAULT_LEARNER_KEY_PREFIXES,
   Experiment,
   ExperimentStore,
   KeyValue,
@@ -8,6 +9,7 @@ import {
   SearchExperimentsQuery,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
 import { ExperimentsService } from './experiments.service';
 
 /** Records what reaches the store; `byName` and `hasMore` shape its answers. */
@@ -76,7 +78,8 @@ describe(ExperimentsService.name, () => {
 
   beforeEach(() => {
     store = new FakeExperimentStore();
-    sut = new ExperimentsService(store);
+    const options = { truncateLongValues: true, learnerKeyPrefixes: DEFAULT_LEARNER_KEY_PREFIXES };
+    sut = new ExperimentsService(store, new LearnerPrivacyService(options));
   });
 
   const rejection = async (promise: Promise<unknown>): Promise<MlflowError> => {
@@ -258,5 +261,16 @@ describe(ExperimentsService.name, () => {
       await sut.setTag('1', { key: 'k', value: 'v' });
       expect(store.tagsSet).toEqual([['1', { key: 'k', value: 'v' }]]);
     });
+  });
+
+  it('refuses learner tag keys on create and set-experiment-tag before the store', async () => {
+    expect(
+      (await rejection(sut.create('p', [{ key: 'client.3', value: 'x' }], LOCAL_OPERATOR))).message,
+    ).toMatch(/^Tag key 'client.3' is refused/);
+    expect((await rejection(sut.setTag('7', { key: 'site/a', value: 'x' }))).code).toBe(
+      'INVALID_PARAMETER_VALUE',
+    );
+    expect(store.created).toEqual([]);
+    expect(store.tagsSet).toEqual([]);
   });
 });

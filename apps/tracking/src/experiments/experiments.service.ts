@@ -21,6 +21,8 @@ import {
   ViewType,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
+
 export interface SearchExperimentsParams {
   maxResults?: number;
   pageToken?: string;
@@ -33,13 +35,17 @@ export interface SearchExperimentsParams {
 /** Experiments, which FLOps calls projects: MLflow's rules on top of the ExperimentStore port. */
 @Injectable()
 export class ExperimentsService {
-  constructor(private readonly experiments: ExperimentStore) {}
+  constructor(
+    private readonly experiments: ExperimentStore,
+    private readonly privacy: LearnerPrivacyService,
+  ) {}
 
   /** The client-supplied artifact location is ignored on purpose: locations are server-owned. */
   async create(name: string, tags: KeyValue[], caller: Principal): Promise<string> {
     validateExperimentName(name);
     const uniqueTags = lastValuePerKey(tags);
     uniqueTags.forEach(validateExperimentTag);
+    this.privacy.check({ tags: uniqueTags });
     return this.experiments.createExperiment({ name, tags: uniqueTags, owner: ownerOf(caller) });
   }
 
@@ -95,6 +101,7 @@ export class ExperimentsService {
 
   async setTag(experimentId: string, tag: KeyValue): Promise<void> {
     validateExperimentTag(tag);
+    this.privacy.check({ tags: [tag] });
     await this.experiments.setExperimentTag(experimentId, tag);
   }
 

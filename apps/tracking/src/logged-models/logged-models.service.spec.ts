@@ -1,5 +1,6 @@
 import {
   CreateLoggedModelInput,
+  DEFAULT_LEARNER_KEY_PREFIXES,
   KeyValue,
   LOCAL_OPERATOR,
   LoggedModel,
@@ -9,6 +10,7 @@ import {
   SearchLoggedModelsQuery,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
 import { LoggedModelsService, SearchLoggedModelsParams } from './logged-models.service';
 
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -91,7 +93,8 @@ describe(LoggedModelsService.name, () => {
 
   const setup = (truncateLongValues = true) => {
     store = new FakeLoggedModelStore();
-    sut = new LoggedModelsService(store, { truncateLongValues });
+    const options = { truncateLongValues, learnerKeyPrefixes: DEFAULT_LEARNER_KEY_PREFIXES };
+    sut = new LoggedModelsService(store, options, new LearnerPrivacyService(options));
   };
 
   beforeEach(() => setup());
@@ -400,6 +403,29 @@ describe(LoggedModelsService.name, () => {
       const offsetToken = Buffer.from('{"offset": 2}').toString('base64');
       const error = await rejection(sut.search(search({ pageToken: offsetToken })));
       expect(error.message).toMatch(/^Invalid page token: it continues a different search/);
+    });
+  });
+
+  describe('the learner-privacy rule', () => {
+    it('refuses learner keys on create, set-tags and log-params before the store', async () => {
+      const created = await rejection(
+        sut.create({
+          experimentId: '1',
+          params: [{ key: 'lr', value: '0.1' }],
+          tags: [{ key: 'Site.berlin', value: 'x' }],
+        }),
+      );
+      expect(created.message).toMatch(/^Tag key 'Site.berlin' is refused: keys under 'site.'/);
+      expect(
+        (await rejection(sut.setTags(MODEL_ID, undefined, [{ key: 'client/3', value: 'x' }]))).code,
+      ).toBe('INVALID_PARAMETER_VALUE');
+      expect(
+        (await rejection(sut.logParams(MODEL_ID, undefined, [{ key: 'learner.2', value: 'x' }])))
+          .message,
+      ).toMatch(/^Param key 'learner.2' is refused/);
+      expect(store.created).toEqual([]);
+      expect(store.tagsSet).toEqual([]);
+      expect(store.paramsLogged).toEqual([]);
     });
   });
 });

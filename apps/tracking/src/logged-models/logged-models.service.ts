@@ -24,6 +24,7 @@ import {
   validateKey,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
 import { TrackingOptions } from '../tracking-options';
 
 export interface CreateLoggedModelParams {
@@ -68,6 +69,7 @@ export class LoggedModelsService {
   constructor(
     private readonly models: LoggedModelStore,
     private readonly options: TrackingOptions,
+    private readonly privacy: LearnerPrivacyService,
   ) {}
 
   async create(request: CreateLoggedModelParams): Promise<LoggedModel> {
@@ -81,6 +83,7 @@ export class LoggedModelsService {
     }
     const params = this.checkParams(request.params);
     const tags = this.checkTags(request.tags);
+    this.privacy.check({ params, tags });
     return this.models.createLoggedModel({
       experimentId: request.experimentId,
       name,
@@ -115,7 +118,9 @@ export class LoggedModelsService {
 
   async setTags(modelId: string, bodyModelId: string | undefined, tags: KeyValue[]) {
     assertSameModel(modelId, bodyModelId);
-    await this.models.setLoggedModelTags(modelId, this.checkTags(tags));
+    const checked = this.checkTags(tags);
+    this.privacy.check({ tags: checked });
+    await this.models.setLoggedModelTags(modelId, checked);
   }
 
   deleteTag(modelId: string, key: string): Promise<void> {
@@ -124,7 +129,9 @@ export class LoggedModelsService {
 
   async logParams(modelId: string, bodyModelId: string | undefined, params: KeyValue[]) {
     assertSameModel(modelId, bodyModelId);
-    await this.models.logLoggedModelParams(modelId, this.checkParams(params));
+    const checked = this.checkParams(params);
+    this.privacy.check({ params: checked });
+    await this.models.logLoggedModelParams(modelId, checked);
   }
 
   async search(request: SearchLoggedModelsParams): Promise<Page<LoggedModel>> {

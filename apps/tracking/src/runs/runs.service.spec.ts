@@ -2,6 +2,9 @@ import {
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
+  DEFAULT_LEARNER_KEY_PREFIXES,
+  LearnerKeyRefusal,
+  LearnerKeyRefusals,
   LOCAL_OPERATOR,
   LogBatchInput,
   Metric,
@@ -16,9 +19,17 @@ import {
   UpdateRunInput,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
 import { RunsService } from './runs.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
+
+class RecordedRefusals extends LearnerKeyRefusals {
+  seen: LearnerKeyRefusal[] = [];
+  refused(refusal: LearnerKeyRefusal): void {
+    this.seen.push(refusal);
+  }
+}
 
 /** Records what reaches the store; `logBatchError` makes logBatch fail like the SQL store would. */
 class FakeRunStore extends RunStore {
@@ -26,6 +37,7 @@ class FakeRunStore extends RunStore {
   batches: LogBatchInput[] = [];
   updates: UpdateRunInput[] = [];
   histories: Record<string, unknown>[] = [];
+  inputs: DatasetInput[][] = [];
   logBatchError?: Error;
 
   createRun(input: CreateRunInput): Promise<Run> {
@@ -68,7 +80,8 @@ class FakeRunStore extends RunStore {
     this.histories.push(model);
     return Promise.resolve();
   }
-  logInputs(_runId: string, _datasets: DatasetInput[], _modelIds: string[]): Promise<void> {
+  logInputs(_runId: string, datasets: DatasetInput[], _modelIds: string[]): Promise<void> {
+    this.inputs.push(datasets);
     return Promise.resolve();
   }
   logOutputs(_runId: string, _models: ModelOutput[]): Promise<void> {
@@ -119,7 +132,8 @@ describe(RunsService.name, () => {
 
   const setup = (truncateLongValues = true) => {
     store = new FakeRunStore();
-    sut = new RunsService(store, { truncateLongValues });
+    const options = { truncateLongValues, learnerKeyPrefixes: DEFAULT_LEARNER_KEY_PREFIXES };
+    sut = new RunsService(store, options, new LearnerPrivacyService(options));
   };
 
   beforeEach(() => setup());
@@ -360,6 +374,85 @@ describe(RunsService.name, () => {
       expect(
         (await rejection(sut.logOutputs(RUN_ID, [{ modelId: 'm'.repeat(65), step: 0 }]))).message,
       ).toMatch(/^'model_id' exceeds the maximum length of 64/);
+    });
+  });
+
+  describe('the learner-privacy rule', () => {
+    let refusals: RecordedRefusals;
+
+    beforeEach(() => {
+      refusals = new RecordedRefusals();
+      const options = {
+        truncateLongValues: true,
+        learnerKeyPrefixes: DEFAULT_LEARNER_KEY_PREFIXES,
+      };
+      sut = new RunsService(store, options, new LearnerPrivacyService(options, refusals));
+    });
+
+    const dataset = { name: 'd', digest: 'x', sourceType: 'http', source: '' };
+    const writes: [string, () => Promise<unknown>, string][] = [
+      [
+        'create',
+        () => sut.create({ caller: LOCAL_OPERATOR, tags: [{ key: 'client.3', value: 'v' }] }),
+        "Tag key 'client.3'",
+      ],
+      [
+        'logMetric',
+        () => sut.logMetric(RUN_ID, metric('client.3/loss')),
+        "Metric key 'client.3/loss'",
+      ],
+      ['logParam', () => sut.logParam(RUN_ID, { key: 'site/a', value: '1' }), "Param key 'site/a'"],
+      ['setTag', () => sut.setTag(RUN_ID, { key: 'Learner.1', value: '1' }), "Tag key 'Learner.1'"],
+      [
+        'logBatch',
+        () =>
+          sut.logBatch(RUN_ID, {
+            metrics: [metric('loss')],
+            params: [{ key: 'rounds', value: '3' }],
+            tags: [{ key: 'learner/7', value: 'x' }],
+          }),
+        "Tag key 'learner/7'",
+      ],
+      [
+        'logInputs',
+        () => sut.logInputs(RUN_ID, [{ tags: [{ key: 'client/3', value: 'train' }], dataset }], []),
+        "Dataset input tag key 'client/3'",
+      ],
+    ];
+
+    it.each(writes)(
+      'refuses %s before the store and tells the counting hook',
+      async (_, write, start) => {
+        const error = await rejection(write());
+        expect(error.code).toBe('INVALID_PARAMETER_VALUE');
+        expect(error.message.startsWith(`${start} is refused`)).toBe(true);
+        expect(store.created).toEqual([]);
+        expect(store.batches).toEqual([]);
+        expect(store.inputs).toEqual([]);
+        expect(refusals.seen).toHaveLength(1);
+      },
+    );
+
+    it("keeps MLflow's own key errors first", async () => {
+      const error = await rejection(
+        sut.logBatch(RUN_ID, {
+          metrics: [metric('client.1'), metric('a//b')],
+          params: [],
+          tags: [],
+        }),
+      );
+      expect(error.message).toMatch(/^Invalid value "a\/\/b" for parameter 'metrics\[1\]\.name'/);
+      expect(refusals.seen).toEqual([]);
+    });
+
+    it('passes aggregate keys and mlflow.* tags', async () => {
+      await sut.logBatch(RUN_ID, {
+        metrics: [metric('system/cpu_utilization_percentage'), metric('learners_count')],
+        params: [{ key: 'clientele', value: '1' }],
+        tags: [{ key: 'mlflow.source.name', value: 'x' }],
+      });
+      expect(store.batches).toHaveLength(1);
+      expect(refusals.seen).toEqual([]);
     });
   });
 });

@@ -26,6 +26,7 @@ import {
   validateRunId,
 } from '@app/domain';
 
+import { LearnerPrivacyService } from '../learner-privacy/learner-privacy.service';
 import { TrackingOptions } from '../tracking-options';
 
 export interface CreateRunParams {
@@ -55,7 +56,8 @@ const MODEL_JSON_OMITTED_FIELDS = new Set(['signature', 'saved_input_example_inf
 
 /**
  * Runs, which FLOps calls training rounds: MLflow's request rules on top of the RunStore port.
- * Everything is validated before the store is called, so a refused request writes nothing.
+ * Everything is validated before the store is called, so a refused request writes nothing; the
+ * learner-privacy rule comes last, after MLflow's own checks.
  * log-metric, log-parameter and set-tag are one-entry log-batches, as in MLflow's AbstractStore
  * (log-metric through the store's cheaper single-point write with the same semantics).
  */
@@ -64,6 +66,7 @@ export class RunsService {
   constructor(
     private readonly runs: RunStore,
     private readonly options: TrackingOptions,
+    private readonly privacy: LearnerPrivacyService,
   ) {}
 
   /**
@@ -85,6 +88,7 @@ export class RunsService {
     if (userId.length > LIMITS.maxUserIdLength) {
       throw lengthError('user_id', userId.length, LIMITS.maxUserIdLength);
     }
+    this.privacy.check({ tags });
     return this.runs.createRun({
       experimentId: params.experimentId || '0',
       userId,
@@ -122,12 +126,14 @@ export class RunsService {
   async logMetric(runId: string, metric: Metric): Promise<void> {
     validateRunId(runId);
     checkMetric(metric, '');
+    this.privacy.check({ metrics: [metric] });
     return this.runs.logMetric(runId, metric);
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
     validateRunId(runId);
     const checked = this.checkParam(param, '');
+    this.privacy.check({ params: [checked] });
     try {
       await this.runs.logBatch(runId, { metrics: [], params: [checked], tags: [] });
     } catch (error) {
@@ -140,6 +146,7 @@ export class RunsService {
   async setTag(runId: string, tag: KeyValue): Promise<void> {
     validateRunId(runId);
     const checked = this.checkTag(tag, '');
+    this.privacy.check({ tags: [checked] });
     return this.runs.logBatch(runId, { metrics: [], params: [], tags: [checked] });
   }
 
@@ -148,7 +155,10 @@ export class RunsService {
     return this.runs.deleteTag(runId, key);
   }
 
-  /** MLflow's order: run id, each entry, the batch limits, then duplicate param keys. */
+  /**
+   * MLflow's order: run id, each entry, the batch limits, duplicate param keys; then the
+   * learner-privacy rule. One refused key refuses the whole batch.
+   */
   async logBatch(runId: string, batch: LogBatchParams): Promise<void> {
     validateRunId(runId);
     return this.runs.logBatch(runId, this.checkBatch(batch));
@@ -161,6 +171,7 @@ export class RunsService {
     const tags = batch.tags.map((t, i) => this.checkTag(t, `tags[${i}]`));
     checkBatchLimits(batch.metrics.length, params.length, tags.length);
     checkUniqueParamKeys(params);
+    this.privacy.check({ metrics: batch.metrics, params, tags });
     return { metrics: batch.metrics, params, tags: lastValuePerKey(tags) };
   }
 
@@ -195,6 +206,7 @@ export class RunsService {
     validateRunId(runId);
     datasets.forEach(checkDatasetInput);
     modelIds.forEach(checkModelId);
+    this.privacy.check({ inputTags: datasets.flatMap((d) => d.tags) });
     return this.runs.logInputs(runId, datasets, modelIds);
   }
 

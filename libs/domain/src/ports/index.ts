@@ -2,6 +2,7 @@ export * from './artifact-partitions';
 export * from './artifact-store';
 export * from './experiment-store';
 export * from './identity-store';
+export * from './learner-key-refusals';
 export * from './logged-model-store';
 export * from './model-registry-store';
 export * from './run-store';

@@ -1,3 +1,4 @@
+export * from './learner-privacy';
 export * from './limits';
 export * from './metrics';
 export * from './proto-scalars';

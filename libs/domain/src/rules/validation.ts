@@ -19,6 +19,11 @@ const LENGTH_LABEL: Record<EntityKind, string> = {
 const BAD_CHARACTERS =
   'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 
+/** True if `text` holds only characters MLflow allows in keys (e.g. a key prefix). */
+export function hasOnlyKeyCharacters(text: string): boolean {
+  return KEY_PATTERN.test(text);
+}
+
 /**
  * MLflow's key rules (`_validate_metric_name` and friends, 2.17 wording): `[/\w.\- :]`, at most 250
  * characters, and unchanged by POSIX path normalisation (no `//`, leading or trailing `/`, `.` or
