@@ -5,3 +5,4 @@ export * from './identity-store';
 export * from './logged-model-store';
 export * from './model-registry-store';
 export * from './run-store';
+export * from './trace-store';

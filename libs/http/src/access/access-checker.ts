@@ -16,6 +16,7 @@ import {
   registeredModelNotFound,
   ResolvedExperiment,
   runNotFound,
+  traceNotFound,
   validateRunId,
   weakerPermission,
 } from '@app/domain';
@@ -93,6 +94,15 @@ export class AccessChecker {
     this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
   }
 
+  async trace(caller: Principal, requestId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved =
+      this.known(`trace:${requestId}`, caller) ??
+      (await this.identity.resolveTrace(requestId, caller.userId));
+    this.remember(`trace:${requestId}`, caller, resolved);
+    this.decide(caller, resolved, need, () => traceNotFound(requestId));
+  }
+
   async registeredModel(caller: Principal, name: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
     // The registry is outside every project: scoped tokens never reach it.
@@ -124,7 +134,7 @@ export class AccessChecker {
         case 'logged-model':
           return loggedModelNotFound(scope.modelId);
         case 'trace':
-          return MlflowError.resourceDoesNotExist(`Trace with ID ${scope.traceId} not found.`);
+          return traceNotFound(scope.traceId);
       }
     });
   }
