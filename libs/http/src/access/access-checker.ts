@@ -94,12 +94,13 @@ export class AccessChecker {
     this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
   }
 
+  /**
+   * Not cached like runs: a 3.x trace id is the client's choice, and once deleted it may name a
+   * trace of another experiment.
+   */
   async trace(caller: Principal, requestId: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
-    const resolved =
-      this.known(`trace:${requestId}`, caller) ??
-      (await this.identity.resolveTrace(requestId, caller.userId));
-    this.remember(`trace:${requestId}`, caller, resolved);
+    const resolved = await this.identity.resolveTrace(requestId, caller.userId);
     this.decide(caller, resolved, need, () => traceNotFound(requestId));
   }
 
