@@ -1,4 +1,5 @@
 import { BACKENDS } from '../../support/backends';
+import { Account, AUTH_ENV, createAccount } from '../../support/tenants';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 interface KeyValueJson {
@@ -600,5 +601,105 @@ describe.each(BACKENDS)('traces on %s', (backend) => {
       expect(res.status).toBe(404);
       expect(res.body.error_code).toBe('ENDPOINT_NOT_FOUND');
     });
+  });
+});
+
+describe.each(BACKENDS)('traces between tenants on %s', (backend) => {
+  let t: TestApp;
+  let alice: Account;
+  let bob: Account;
+  let experimentId: string;
+  let requestId: string;
+
+  const as = (account: Account, method: 'get' | 'post' | 'patch', url: string, body?: unknown) => {
+    const req = t.http[method](url).set('Authorization', account.authorization);
+    return body === undefined
+      ? req
+      : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: AUTH_ENV });
+    alice = await createAccount(t.app, 'alice');
+    bob = await createAccount(t.app, 'bob');
+    experimentId = (
+      await as(alice, 'post', '/api/2.0/mlflow/experiments/create', { name: 'alice traces' })
+    ).body.experiment_id as string;
+    requestId = (
+      await as(alice, 'post', '/api/2.0/mlflow/traces', {
+        experiment_id: experimentId,
+        timestamp_ms: 1000,
+        tags: [{ key: 'owner', value: 'alice-secret' }],
+      })
+    ).body.trace_info.request_id as string;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("answers another tenant's trace with the trace's own not-found, on both API versions", async () => {
+    const message = `Trace with request_id '${requestId}' not found.`;
+    for (const url of [
+      `/api/2.0/mlflow/traces/${requestId}/info`,
+      `/api/3.0/mlflow/traces/${requestId}`,
+      `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${requestId}`,
+    ]) {
+      const res = await as(bob, 'get', url);
+      expect([url, res.status, res.body]).toEqual([
+        url,
+        404,
+        { error_code: 'RESOURCE_DOES_NOT_EXIST', message },
+      ]);
+    }
+    const tag = await as(bob, 'patch', `/api/2.0/mlflow/traces/${requestId}/tags`, {
+      key: 'k',
+      value: 'v',
+    });
+    expect(tag.status).toBe(404);
+    expect(tag.body.message).toBe(message);
+  });
+
+  it('hides them from searches in SQL, and lets the owner see them', async () => {
+    const bobs = await as(bob, 'get', `/api/2.0/mlflow/traces?experiment_ids=${experimentId}`);
+    expect(bobs.status).toBe(200);
+    expect(bobs.body).toEqual({});
+    const v3 = await as(bob, 'post', '/api/3.0/mlflow/traces/search', {
+      locations: [
+        { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+      ],
+    });
+    expect(v3.body).toEqual({});
+    const alices = await as(alice, 'get', `/api/2.0/mlflow/traces?experiment_ids=${experimentId}`);
+    expect(alices.body.traces.map((x: TraceInfoJson) => x.request_id)).toEqual([requestId]);
+  });
+
+  it("refuses writing a trace into another tenant's experiment before writing anything", async () => {
+    const v2 = await as(bob, 'post', '/api/2.0/mlflow/traces', {
+      experiment_id: experimentId,
+      timestamp_ms: 1,
+    });
+    expect(v2.status).toBe(404);
+    expect(v2.body.message).toBe(`No Experiment with id=${experimentId} exists`);
+    const v3 = await as(bob, 'post', '/api/3.0/mlflow/traces', {
+      trace: {
+        trace_info: {
+          trace_id: 'tr-bob',
+          trace_location: {
+            type: 'MLFLOW_EXPERIMENT',
+            mlflow_experiment: { experiment_id: experimentId },
+          },
+          request_time: '2024-12-02T00:00:00Z',
+        },
+      },
+    });
+    expect(v3.status).toBe(404);
+    const deleted = await as(bob, 'post', '/api/2.0/mlflow/traces/delete-traces', {
+      experiment_id: experimentId,
+      max_timestamp_millis: Date.now(),
+    });
+    expect(deleted.status).toBe(404);
+    const alices = await as(alice, 'get', `/api/2.0/mlflow/traces?experiment_ids=${experimentId}`);
+    expect(alices.body.traces).toHaveLength(1);
   });
 });
