@@ -7,6 +7,7 @@ import {
   LoggedModelStore,
   ModelRegistryStore,
   RunStore,
+  TraceStore,
 } from '@app/domain';
 import { hashPassword } from '@app/http';
 import { SqlExecutor, SqlRunner } from '@app/persistence';
@@ -25,7 +26,13 @@ import { createTestApp, TestApp } from '../support/test-app';
 const TOUR_USER = { username: 'snap-user', password: 'snapshot-tour-Passw0rd' };
 const SNAPSHOT_DIR = join(__dirname, '../../libs/persistence/queries');
 const AJAX_ONLY = new Set(['metrics/get-history-bulk', 'experiments/search-datasets']);
-const STORE_PORTS = { ExperimentStore, RunStore, LoggedModelStore, ModelRegistryStore } as const;
+const STORE_PORTS = {
+  ExperimentStore,
+  RunStore,
+  LoggedModelStore,
+  TraceStore,
+  ModelRegistryStore,
+} as const;
 
 describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
   let t: TestApp;
@@ -74,7 +81,9 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     path: string,
     body?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    label = `${method} ${path.replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')}`;
+    label = `${method} ${path
+      .replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')
+      .replace(/^traces\/(?!delete-traces|link-to-run)[^/]+/, 'traces/:request_id')}`;
     const url = `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
     let req =
       method === 'GET'
@@ -285,6 +294,34 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     await call('POST', 'registered-models/rename', { name: 'flops-model', new_name: 'flops-m2' });
     await call('DELETE', 'model-versions/delete', { name: 'flops-m2', version: '2' });
     await call('DELETE', 'registered-models/delete', { name: 'flops-m2' });
+
+    const trace = (await call('POST', 'traces', {
+      experiment_id: experimentId,
+      timestamp_ms: 1700000000000,
+      request_metadata: [{ key: 'mlflow.sourceRun', value: runId }],
+      tags: [{ key: 'mlflow.traceName', value: 'predict' }],
+    })) as { trace_info: { request_id: string } };
+    const requestId = trace.trace_info.request_id;
+    await call('PATCH', `traces/${requestId}`, {
+      timestamp_ms: 1700000000500,
+      status: 'OK',
+      tags: [{ key: 't', value: '1' }],
+    });
+    await call('GET', `traces/${requestId}/info`);
+    await call('PATCH', `traces/${requestId}/tags`, { key: 'k', value: 'v' });
+    await call('DELETE', `traces/${requestId}/tags`, { key: 'k' });
+    await call('POST', 'traces/link-to-run', { trace_ids: [requestId], run_id: runId });
+    await call('GET', 'traces', {
+      experiment_ids: [experimentId],
+      filter: `name = 'predict' AND run_id = '${runId}' AND tags.t = '1' AND timestamp_ms > 0`,
+      order_by: 'execution_time_ms DESC',
+      max_results: 10,
+    });
+    await call('POST', 'traces/delete-traces', {
+      experiment_id: experimentId,
+      max_timestamp_millis: 1700000000000,
+      max_traces: 5,
+    });
 
     await call('DELETE', `logged-models/${modelId}`);
     await call('POST', 'runs/delete', { run_id: runId });

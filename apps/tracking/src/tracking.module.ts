@@ -25,6 +25,12 @@ import { RunSearchAjaxController, RunSearchController } from './runs/run-search.
 import { RunSearchService } from './runs/run-search.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
+import {
+  TraceArtifactController,
+  TracesController,
+  TracesV3Controller,
+} from './traces/traces.controller';
+import { TracesService } from './traces/traces.service';
 import { TrackingOptions } from './tracking-options';
 import { PromptlabService } from './ui-routes/promptlab.service';
 import { UiRoutesController } from './ui-routes/ui-routes.controller';
@@ -33,7 +39,7 @@ export { TrackingOptions } from './tracking-options';
 
 /**
  * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
- * logged models; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
+ * logged models, traces; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
  * API). Needs the store ports bound (PersistenceModule) by the app that mounts it.
  */
 @Module({})
@@ -44,6 +50,9 @@ export class TrackingModule {
       controllers: [
         ExperimentsController,
         LoggedModelsController,
+        TracesController,
+        TracesV3Controller,
+        TraceArtifactController,
         RunsController,
         RunSearchController,
         RunSearchAjaxController,
@@ -65,6 +74,7 @@ export class TrackingModule {
         ExperimentsService,
         PromptlabService,
         LoggedModelsService,
+        TracesService,
         RunsService,
         RunSearchService,
         MetricsService,

@@ -9,6 +9,7 @@ import {
   ModelRegistryStore,
   redactUri,
   RunStore,
+  TraceStore,
 } from '@app/domain';
 
 import { createDataSource } from './data-source';
@@ -22,6 +23,7 @@ import { SqlIdentityStore } from './stores/sql-identity-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
 import { SqlModelRegistryStore } from './stores/sql-model-registry-store';
 import { SqlRunStore } from './stores/sql-run-store';
+import { SqlTraceStore } from './stores/sql-trace-store';
 
 export interface PersistenceOptions {
   backendStoreUri: string;
@@ -120,6 +122,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (sql: SqlExecutor) => new SqlLoggedModelStore(sql),
         },
         {
+          provide: TraceStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlTraceStore(sql),
+        },
+        {
           provide: ModelRegistryStore,
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlModelRegistryStore(sql),
@@ -142,6 +149,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         ExperimentStore,
         RunStore,
         LoggedModelStore,
+        TraceStore,
         ModelRegistryStore,
         IdentityStore,
         ArtifactPartitions,

@@ -21,3 +21,7 @@ export function runNotFound(runId: string): MlflowError {
 export function loggedModelNotFound(modelId: string): MlflowError {
   return MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
 }
+
+export function traceNotFound(requestId: string): MlflowError {
+  return MlflowError.resourceDoesNotExist(`Trace with request_id '${requestId}' not found.`);
+}

@@ -6,3 +6,4 @@ export * from './learner-key-refusals';
 export * from './logged-model-store';
 export * from './model-registry-store';
 export * from './run-store';
+export * from './trace-store';

@@ -16,6 +16,7 @@ import {
   registeredModelNotFound,
   ResolvedExperiment,
   runNotFound,
+  traceNotFound,
   validateRunId,
   weakerPermission,
 } from '@app/domain';
@@ -93,6 +94,16 @@ export class AccessChecker {
     this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
   }
 
+  /**
+   * Not cached like runs: a 3.x trace id is the client's choice, and once deleted it may name a
+   * trace of another experiment.
+   */
+  async trace(caller: Principal, requestId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveTrace(requestId, caller.userId);
+    this.decide(caller, resolved, need, () => traceNotFound(requestId));
+  }
+
   async registeredModel(caller: Principal, name: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
     // The registry is outside every project: scoped tokens never reach it.
@@ -124,7 +135,7 @@ export class AccessChecker {
         case 'logged-model':
           return loggedModelNotFound(scope.modelId);
         case 'trace':
-          return MlflowError.resourceDoesNotExist(`Trace with ID ${scope.traceId} not found.`);
+          return traceNotFound(scope.traceId);
       }
     });
   }

@@ -140,6 +140,13 @@ export class AccessGuard implements CanActivate {
           await this.checker.loggedModel(caller, id, need);
         }
         return;
+      case 'trace':
+        return this.checker.trace(caller, requiredText(fields, resource.field), need);
+      case 'traces':
+        for (const id of new Set(textList(fields, resource.field))) {
+          await this.checker.trace(caller, id, need);
+        }
+        return;
       case 'registered-model':
         return this.checker.registeredModel(caller, requiredText(fields, resource.field), need);
       case 'model-source':
@@ -154,9 +161,19 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-/** A field the DTO requires; a DTO that lets it be absent is a declaration bug, refused. */
+/**
+ * A field the DTO requires; a DTO that lets it be absent is a declaration bug, refused. A dotted
+ * field names one inside nested messages (StartTraceV3's
+ * `trace.trace_info.trace_location.mlflow_experiment.experiment_id`).
+ */
 function requiredText(fields: Record<string, unknown>, field: string): string {
-  const value = fields[field];
+  let value: unknown = fields;
+  for (const name of field.split('.')) {
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[name]
+        : undefined;
+  }
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   throw missingParameterError(field);
