@@ -460,6 +460,19 @@ describe('several service processes over one MariaDB and one vsftpd', () => {
       await db.end();
     }
 
+    // Each key's latest value is its last step's, whichever instance wrote which batch.
+    const read = await call(serviceUrl, 'GET', `${api('runs/get')}?${query({ run_id: runId })}`);
+    const last = BATCHES * PER_BATCH - 1;
+    expect(
+      (read.json.run.data.metrics as { key: string }[]).sort((a, b) => (a.key < b.key ? -1 : 1)),
+    ).toEqual(
+      Array.from({ length: CLIENTS }, (_, client) => ({
+        key: `loss_${client}`,
+        value: client + last / 1000,
+        timestamp: T0 + last,
+        step: last,
+      })),
+    );
     for (let client = 0; client < CLIENTS; client++) {
       const history = await call(
         serviceUrl,
