@@ -1,0 +1,6 @@
+export * from './naming';
+export * from './objective';
+export * from './project-list';
+export * from './project-view';
+export * from './records';
+export * from './tags';
