@@ -11,7 +11,6 @@ export {
   type AggregatorReplay,
   type AggregatorReplayOptions,
   MODEL_FILES,
-  type RoundScore,
   STRATEGY_PARAMS,
   SYSTEM_METRICS,
 } from '../../bench/lib/flops-aggregator';

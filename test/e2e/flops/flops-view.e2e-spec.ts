@@ -1,5 +1,10 @@
 import { BACKENDS } from '../../support/backends';
-import { replayAggregator, SYSTEM_METRICS } from '../../support/flops-aggregator';
+import {
+  MODEL_FILES,
+  replayAggregator,
+  STRATEGY_PARAMS,
+  SYSTEM_METRICS,
+} from '../../support/flops-aggregator';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 const FLOPS = '/api/2.0/flops';
@@ -103,6 +108,13 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         artifact_path: 'logged_model_artifact',
         artifact_uri: `mlflow-artifacts:/${replay.experimentId}/${replay.modelRunId}/artifacts`,
       });
+      // The files are where the model reference says, as the image builder downloads them.
+      const listing = await t.http.get('/api/2.0/mlflow-artifacts/artifacts').query({
+        path: `${replay.experimentId}/${replay.modelRunId}/artifacts/${project.model?.artifact_path}`,
+      });
+      expect(((listing.body.files ?? []) as { path: string }[]).map((f) => f.path).sort()).toEqual(
+        Object.keys(MODEL_FILES).sort(),
+      );
     });
 
     it('is listed among the projects', async () => {
@@ -127,13 +139,9 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         ['accuracy', 0.8, 0],
         ['loss', 0.5, 0],
       ]);
-      expect(rounds[0].params.map((p) => p.key)).toEqual([
-        'fraction_evaluate',
-        'fraction_fit',
-        'min_available_clients',
-        'min_evaluate_clients',
-        'min_fit_clients',
-      ]);
+      expect(rounds[0].params).toEqual(
+        [...STRATEGY_PARAMS].sort((a, b) => a.key.localeCompare(b.key)),
+      );
       expect(rounds[0].aggregation).toEqual({});
       const cpu = rounds[0].system_metrics.find(
         (s) => s.key === 'system/cpu_utilization_percentage',
