@@ -124,6 +124,11 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         (p) => p.experiment_id === replay.experimentId,
       );
       expect(found).toMatchObject({ project_id: projectId, state: 'finished', rounds: 3 });
+      expect(found?.best_round?.round).toBe(3);
+      expect(found?.best_round?.metrics.map((m) => [m.key, m.value])).toEqual([
+        ['accuracy', 0.85],
+        ['loss', 0.4],
+      ]);
     });
 
     it('lists its rounds in order with metrics, params, duration and system summaries', async () => {
@@ -502,5 +507,50 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
     );
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe.each(BACKENDS)('FLOps view with configured name patterns on %s', (backend) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, {
+      env: {
+        FLOPS_PROJECT_NAME_PATTERN: 'Federated <id> (prod)',
+        FLOPS_ROUND_NAME_PATTERN: 'r<n>',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('recognises projects and rounds by the configured patterns only', async () => {
+    const replay = await replayAggregator(t.http, {
+      projectId: 'p-1',
+      experimentName: 'Federated p-1 (prod)',
+      roundName: (n) => `r${n}`,
+      rounds: [
+        { loss: 0.5, accuracy: 0.5 },
+        { loss: 0.4, accuracy: 0.6 },
+      ],
+      skipModel: true,
+    });
+    const reference = await replayAggregator(t.http, {
+      projectId: 'reference-name',
+      rounds: [{ loss: 0.5, accuracy: 0.5 }],
+      skipModel: true,
+    });
+    const project = await t.http.get(`${FLOPS}/projects/${replay.experimentId}`);
+    expect(project.body.project).toMatchObject({ project_id: 'p-1', rounds: 2, last_round: 2 });
+    const other = await t.http.get(`${FLOPS}/projects/${reference.experimentId}`);
+    expect(other.status).toBe(404);
+    const created = await t.http.post(`${FLOPS}/projects`).send({ project_id: 'p-2' });
+    expect(created.body.project.name).toBe('Federated p-2 (prod)');
+    const round = await t.http
+      .post(`${FLOPS}/projects/${created.body.project.experiment_id as string}/rounds`)
+      .send({ round: 4 });
+    expect(round.body.round.run_name).toBe('r4');
   });
 });
