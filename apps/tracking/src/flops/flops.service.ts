@@ -206,7 +206,8 @@ export class FlopsService {
    * RESOURCE_ALREADY_EXISTS.
    */
   async startRound(experimentId: string, params: StartRoundParams): Promise<FlopsRound> {
-    params.params.forEach((p) => validateKey('param', p.key));
+    // Everything is checked before the run is created, so a refused request writes nothing.
+    const batch = this.runs.checkBatch({ metrics: [], params: params.params, tags: [] });
     const { project } = await this.loadProject(experimentId, {});
     const tags: KeyValue[] = [
       { key: FLOPS_TAGS.round, value: String(params.round) },
@@ -233,9 +234,7 @@ export class FlopsService {
       tags,
       caller: params.caller,
     });
-    if (params.params.length > 0) {
-      await this.runs.logBatch(run.info.runId, { metrics: [], params: params.params, tags: [] });
-    }
+    if (batch.params.length > 0) await this.runs.logBatch(run.info.runId, batch);
     return this.getRound(experimentId, params.round, params.cycle);
   }
 
