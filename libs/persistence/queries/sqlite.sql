@@ -62,7 +62,8 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
 SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
-SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
 
 -- GET flops/projects/:id
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -111,8 +112,8 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
 SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
-SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` IN (?);
-SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
 
 -- GET flops/series
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -121,7 +122,7 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
 SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
-SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` IN (?);
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
 
 -- GET logged-models/:model_id
 SELECT m.experiment_id, p.permission FROM logged_models m LEFT JOIN experiment_permissions p ON p.experiment_id = m.experiment_id AND p.user_id = ? WHERE m.model_id = ?;

@@ -287,12 +287,12 @@ export class FlopsService {
     for (const id of unique) {
       if (!byId.has(id)) throw flopsProjectNotFound(id);
     }
-    const roundRuns = projects.flatMap((p) => p.rounds.map((r) => r.runId));
+    // Read by project, not by run id: one statement however many rounds (cluster-level rounds'
+    // rows are read too, and dropped below).
+    const selection = { experimentIds: unique };
     const [latest, systemRows] = await Promise.all([
-      metricKeys.length > 0
-        ? this.store.latestMetrics({ runIds: roundRuns }, metricKeys)
-        : Promise.resolve([]),
-      system ? this.store.systemMetricSummaries({ runIds: roundRuns }) : Promise.resolve([]),
+      metricKeys.length > 0 ? this.store.latestMetrics(selection, metricKeys) : Promise.resolve([]),
+      system ? this.store.systemMetricSummaries(selection) : Promise.resolve([]),
     ]);
     return unique.map((id) => {
       const project = byId.get(id) as FlopsProject;
@@ -309,7 +309,9 @@ export class FlopsService {
           }))
           .sort((a, b) => a.round - b.round),
       }));
-      const systemKeys = [...new Set(systemRows.map((s) => s.key))].sort();
+      const systemKeys = [
+        ...new Set(systemRows.filter((s) => roundOf.has(s.runId)).map((s) => s.key)),
+      ].sort();
       const systemSeries = systemKeys.map((key): SystemSeries => ({
         key,
         points: systemRows
