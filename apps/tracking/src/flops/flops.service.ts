@@ -11,10 +11,11 @@ import {
   FlopsProject,
   flopsProjectNotFound,
   FlopsRound,
-  FlopsRunRecord,
   FlopsStore,
   formatObjective,
   KeyValue,
+  LoadedFlopsProject,
+  loadFlopsProject,
   Metric,
   MetricValue,
   MLFLOW_PARENT_RUN_TAG,
@@ -30,7 +31,6 @@ import {
   readableBy,
   RoundAggregation,
   roundAggregationTags,
-  RoundData,
   RunStatus,
   validateFlopsProjectId,
   validateKey,
@@ -335,20 +335,8 @@ export class FlopsService {
     return { ...loaded.project, rounds };
   }
 
-  private async loadProject(
-    experimentId: string,
-    read: { metrics?: boolean },
-  ): Promise<LoadedProject> {
-    validateProjectKey(experimentId);
-    const record = await this.store.getExperiment(experimentId);
-    if (!record || record.lifecycleStage !== 'active') throw flopsProjectNotFound(experimentId);
-    const runs = await this.store.findRuns([experimentId]);
-    const data: RoundData = read.metrics
-      ? { metrics: await this.store.latestMetrics({ experimentIds: [experimentId] }) }
-      : {};
-    const project = assembleProject(record, runs, this.naming, data);
-    if (!project) throw flopsProjectNotFound(experimentId);
-    return { project, record, runs };
+  private loadProject(experimentId: string, read: { metrics?: boolean }): Promise<LoadedProject> {
+    return loadFlopsProject(this.store, this.naming, experimentId, read);
   }
 
   /** Projects from their experiments and runs (no metrics), in one read of the runs. */
@@ -387,11 +375,7 @@ function metricValuesOf(rows: FlopsMetricRecord[], runId: string): MetricValue[]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-interface LoadedProject {
-  project: FlopsProject;
-  record: FlopsExperimentRecord;
-  runs: FlopsRunRecord[];
-}
+type LoadedProject = LoadedFlopsProject;
 
 function pageSize(maxResults: number | undefined): number {
   if (maxResults === undefined) return DEFAULT_PAGE_SIZE;
