@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import {
   ExperimentStore,
+  FlopsStore,
   IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
@@ -32,6 +33,7 @@ const STORE_PORTS = {
   LoggedModelStore,
   TraceStore,
   ModelRegistryStore,
+  FlopsStore,
 } as const;
 
 describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
@@ -89,6 +91,25 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       method === 'GET'
         ? t.http.get(url).query(body ?? {})
         : t.http[method === 'POST' ? 'post' : method === 'PATCH' ? 'patch' : 'delete'](url);
+    req = req.auth(TOUR_USER.username, TOUR_USER.password);
+    if (method !== 'GET') {
+      req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
+    }
+    const res = await req;
+    if (res.status !== 200) throw new Error(`${label} answered ${res.status}: ${res.text}`);
+    return res.body as Record<string, unknown>;
+  }
+
+  /** A FLOps view route (`/api/2.0/flops/<path>`), labelled with its pattern. */
+  async function flops(
+    method: 'GET' | 'POST',
+    path: string,
+    pattern: string,
+    body?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    label = `${method} flops/${pattern}`;
+    const url = `/api/2.0/flops/${path}`;
+    let req = method === 'GET' ? t.http.get(url).query(body ?? {}) : t.http.post(url);
     req = req.auth(TOUR_USER.username, TOUR_USER.password);
     if (method !== 'GET') {
       req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
@@ -322,6 +343,25 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       max_timestamp_millis: 1700000000000,
       max_traces: 5,
     });
+    const project = (await flops('POST', 'projects', 'projects', {
+      project_id: 'snap',
+      objective: 'loss:min',
+    })) as { project: { experiment_id: string } };
+    const projectKey = project.project.experiment_id;
+    await flops('POST', `projects/${projectKey}/rounds`, 'projects/:id/rounds', { round: 1 });
+    await flops('POST', `projects/${projectKey}/rounds/1/finish`, 'projects/:id/rounds/:n/finish', {
+      metrics: [{ key: 'loss', value: 0.2 }],
+    });
+    await flops('GET', 'projects', 'projects', { state: 'finished', name: 'snap' });
+    await flops('GET', `projects/${projectKey}`, 'projects/:id');
+    await flops('GET', `projects/${projectKey}/rounds`, 'projects/:id/rounds');
+    await flops('GET', `projects/${projectKey}/rounds/1`, 'projects/:id/rounds/:n');
+    await flops('GET', `projects/${projectKey}/series`, 'projects/:id/series', {
+      metrics: 'loss',
+      system: 'true',
+    });
+    await flops('GET', 'series', 'series', { projects: projectKey, metrics: 'loss' });
+    await flops('GET', `projects/${projectKey}/best-round`, 'projects/:id/best-round');
 
     await call('DELETE', `logged-models/${modelId}`);
     await call('POST', 'runs/delete', { run_id: runId });

@@ -7,6 +7,7 @@ import {
   backendStoreSettings,
   isTrue,
   learnerKeyPrefixes,
+  flopsNamingPatterns,
 } from '@app/config';
 import { MlflowService } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
@@ -29,6 +30,7 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
     TrackingModule.register({
       truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
       learnerKeyPrefixes: learnerKeyPrefixes(config),
+      flopsNaming: flopsNamingPatterns(config),
     }),
     ArtifactProxyModule.register(),
     ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),

@@ -6,6 +6,7 @@ import {
   backendStoreSettings,
   isTrue,
   learnerKeyPrefixes,
+  flopsNamingPatterns,
 } from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
@@ -27,6 +28,7 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
     TrackingModule.register({
       truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
       learnerKeyPrefixes: learnerKeyPrefixes(config),
+      flopsNaming: flopsNamingPatterns(config),
     }),
   ],
 };

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { FlopsNaming } from '@app/domain';
+
 import {
   AuditController,
   ExperimentPermissionsController,
@@ -17,6 +19,8 @@ import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { LearnerPrivacyService } from './learner-privacy/learner-privacy.service';
+import { FlopsController } from './flops/flops.controller';
+import { FlopsService } from './flops/flops.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
 import { MetricsAjaxController, MetricsController } from './metrics/metrics.controller';
@@ -39,7 +43,7 @@ export { TrackingOptions } from './tracking-options';
 
 /**
  * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
- * logged models, traces; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
+ * logged models, traces, and the FLOps view of them (projects and rounds); also users, permission grants, API tokens and the audit log (MLflow's basic-auth
  * API). Needs the store ports bound (PersistenceModule) by the app that mounts it.
  */
 @Module({})
@@ -49,6 +53,7 @@ export class TrackingModule {
       module: TrackingModule,
       controllers: [
         ExperimentsController,
+        FlopsController,
         LoggedModelsController,
         TracesController,
         TracesV3Controller,
@@ -71,6 +76,8 @@ export class TrackingModule {
       providers: [
         { provide: TrackingOptions, useValue: options },
         LearnerPrivacyService,
+        { provide: FlopsNaming, useValue: new FlopsNaming(options.flopsNaming) },
+        FlopsService,
         ExperimentsService,
         PromptlabService,
         LoggedModelsService,

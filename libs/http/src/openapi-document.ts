@@ -24,6 +24,17 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/2.0/mlflow/experiments/set-experiment-tag': 'setExperimentTag',
   'POST /api/2.0/mlflow/experiments/delete-experiment-tag': 'deleteExperimentTag',
   'POST /ajax-api/2.0/mlflow/experiments/search-datasets': 'searchDatasets',
+  'GET /api/2.0/flops/projects': 'listFlopsProjects',
+  'POST /api/2.0/flops/projects': 'createFlopsProject',
+  'GET /api/2.0/flops/projects/{experiment_id}': 'getFlopsProject',
+  'GET /api/2.0/flops/projects/{experiment_id}/rounds': 'listFlopsRounds',
+  'POST /api/2.0/flops/projects/{experiment_id}/rounds': 'startFlopsRound',
+  'GET /api/2.0/flops/projects/{experiment_id}/rounds/{round}': 'getFlopsRound',
+  'POST /api/2.0/flops/projects/{experiment_id}/rounds/{round}/finish': 'finishFlopsRound',
+  'GET /api/2.0/flops/projects/{experiment_id}/series': 'getFlopsProjectSeries',
+  'GET /api/2.0/flops/projects/{experiment_id}/best-round': 'getFlopsBestRound',
+  'GET /api/2.0/flops/projects/{experiment_id}/export': 'exportFlopsRounds',
+  'GET /api/2.0/flops/series': 'compareFlopsSeries',
   'POST /api/2.0/mlflow/logged-models': 'createLoggedModel',
   'POST /api/2.0/mlflow/logged-models/search': 'searchLoggedModels',
   'GET /api/2.0/mlflow/logged-models/{model_id}': 'getLoggedModel',
@@ -138,6 +149,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'logged models (MLflow 3.x)': 'MLflow 3.x logged models. Served by tracking.',
   traces:
     "MLflow tracing: trace metadata under /api/2.0 (the 2.x client) and /api/3.0 (the 3.x client's TraceInfoV3 shapes); spans live in the artifact store at each trace's mlflow.artifactLocation. Served by tracking.",
+  'FLOps projects and rounds':
+    'The FLOps view: projects (experiments) and training rounds (runs) as resources, with per-round series, the best round and exports; projects are addressed by their experiment id. Under /api/2.0/flops only. Served by tracking.',
   'run artifacts':
     "Listing and reading a run's or logged model's artifacts through tracking's routes (the MLflow UI's).",
   'registered models':

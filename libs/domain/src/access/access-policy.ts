@@ -8,6 +8,10 @@ export type ResourceRef =
   | { readonly kind: 'experiment'; readonly field: string }
   | { readonly kind: 'experiment-name'; readonly field: string }
   | { readonly kind: 'experiments'; readonly field: string; readonly optional?: boolean }
+  /** A FLOps project by its experiment id: decided as the experiment, answered as the project. */
+  | { readonly kind: 'project'; readonly field: string }
+  /** Every project of a list field. */
+  | { readonly kind: 'projects'; readonly field: string }
   | { readonly kind: 'run'; readonly field: string; readonly optional?: boolean }
   | { readonly kind: 'runs'; readonly field: string }
   | { readonly kind: 'logged-model'; readonly field: string; readonly optional?: boolean }

@@ -1,6 +1,7 @@
 export * from './artifact-partitions';
 export * from './artifact-store';
 export * from './experiment-store';
+export * from './flops-store';
 export * from './identity-store';
 export * from './learner-key-refusals';
 export * from './logged-model-store';

@@ -7,6 +7,7 @@ import {
   artifactPathScope,
   experimentNameNotFound,
   experimentNotFound,
+  flopsProjectNotFound,
   IdentityStore,
   loggedModelNotFound,
   MlflowError,
@@ -17,6 +18,7 @@ import {
   ResolvedExperiment,
   runNotFound,
   traceNotFound,
+  validateProjectKey,
   validateRunId,
   weakerPermission,
 } from '@app/domain';
@@ -67,6 +69,14 @@ export class AccessChecker {
     if (unrestricted(caller)) return;
     const resolved = await this.identity.resolveExperiment(experimentId, caller.userId);
     this.decide(caller, resolved, need, () => experimentNotFound(experimentId));
+  }
+
+  /** A FLOps project is its experiment; a foreign one is answered as a missing project. */
+  async project(caller: Principal, experimentId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    validateProjectKey(experimentId);
+    const resolved = await this.identity.resolveExperiment(experimentId, caller.userId);
+    this.decide(caller, resolved, need, () => flopsProjectNotFound(experimentId));
   }
 
   async experimentByName(caller: Principal, name: string, need: AccessNeed): Promise<void> {

@@ -47,6 +47,12 @@ export const experimentByName = (need: AccessNeed, field = 'experiment_name') =>
 /** Every experiment of a list field (an absent list checks nothing). */
 export const experiments = (need: AccessNeed, field = 'experiment_ids') =>
   check(need, { kind: 'experiments', field });
+/** A FLOps project, by its experiment id (`projects/{experiment_id}`). */
+export const project = (need: AccessNeed, field = 'experiment_id') =>
+  check(need, { kind: 'project', field });
+/** Every FLOps project of a list field. */
+export const projects = (need: AccessNeed, field = 'projects') =>
+  check(need, { kind: 'projects', field });
 /** The run (training round) named by a field, through its experiment. */
 export const run = (need: AccessNeed, field = 'run_id', optional = false) =>
   check(need, { kind: 'run', field, optional });

@@ -125,6 +125,13 @@ export class AccessGuard implements CanActivate {
           await this.checker.experiment(caller, id, need);
         }
         return;
+      case 'project':
+        return this.checker.project(caller, requiredText(fields, resource.field), need);
+      case 'projects':
+        for (const id of textList(fields, resource.field)) {
+          await this.checker.project(caller, id, need);
+        }
+        return;
       case 'run': {
         const runId = fields[resource.field];
         if (resource.optional && (runId === undefined || runId === '')) return;
