@@ -47,6 +47,7 @@ SELECT id, next_version FROM registered_models WHERE name = ?;
 DELETE FROM registered_model_tags WHERE registered_model_id = ? AND `key` = ?;
 
 -- DELETE traces/:request_id/tags
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
 SELECT 1 AS found FROM trace_info WHERE request_id = ?;
 DELETE FROM trace_tags WHERE request_id = ? AND `key` = ?;
 
@@ -202,6 +203,7 @@ SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN 
 SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
 
 -- GET traces/:request_id/info
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
 SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, t.client_request_id, t.request_preview, t.response_preview FROM trace_info t WHERE t.request_id IN (?);
 SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN (?) ORDER BY `key`;
 SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
@@ -247,6 +249,7 @@ SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN 
 SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
 
 -- PATCH traces/:request_id/tags
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
 SELECT 1 AS found FROM trace_info WHERE request_id = ?;
 INSERT INTO trace_tags (`key`, `value`, request_id) VALUES (?, …) ON CONFLICT (`key`, `request_id`) DO UPDATE SET `value` = excluded.`value`;
 
@@ -538,6 +541,7 @@ DELETE FROM trace_info WHERE request_id IN (?);
 INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST traces/link-to-run
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
 SELECT 1 AS found FROM runs WHERE run_uuid = ?;
 SELECT request_id FROM trace_info WHERE request_id IN (?);
 INSERT OR IGNORE INTO trace_run_links (request_id, run_uuid) VALUES (?, …);
