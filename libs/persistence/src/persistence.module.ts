@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   ArtifactPartitions,
   ExperimentStore,
+  FlopsStore,
   IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
@@ -18,6 +19,7 @@ import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlArtifactPartitions } from './stores/sql-artifact-partitions';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
+import { SqlFlopsStore } from './stores/sql-flops-store';
 import { SqlIdentityStore } from './stores/sql-identity-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
 import { SqlModelRegistryStore } from './stores/sql-model-registry-store';
@@ -130,6 +132,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (sql: SqlExecutor) => new SqlIdentityStore(sql),
         },
         {
+          provide: FlopsStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlFlopsStore(sql),
+        },
+        {
           provide: ArtifactPartitions,
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlArtifactPartitions(sql),
@@ -145,6 +152,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         ModelRegistryStore,
         IdentityStore,
         ArtifactPartitions,
+        FlopsStore,
       ],
     };
   }

@@ -1,3 +1,4 @@
+export * from './identifiers';
 export * from './naming';
 export * from './objective';
 export * from './project-list';

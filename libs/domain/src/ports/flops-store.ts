@@ -34,6 +34,9 @@ export abstract class FlopsStore {
   /** One experiment (active or deleted) with its tags, or null when absent. */
   abstract getExperiment(experimentId: string): Promise<FlopsExperimentRecord | null>;
 
+  /** The experiments of these ids that exist (active or deleted), in no particular order. */
+  abstract getExperiments(experimentIds: string[]): Promise<FlopsExperimentRecord[]>;
+
   /** The active runs of the experiments, with the view's tags and logged models. */
   abstract findRuns(experimentIds: string[]): Promise<FlopsRunRecord[]>;
 

@@ -17,6 +17,7 @@ import {
   registeredModelNotFound,
   ResolvedExperiment,
   runNotFound,
+  validateProjectKey,
   validateRunId,
   weakerPermission,
 } from '@app/domain';
@@ -72,6 +73,7 @@ export class AccessChecker {
   /** A FLOps project is its experiment; a foreign one is answered as a missing project. */
   async project(caller: Principal, experimentId: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
+    validateProjectKey(experimentId);
     const resolved = await this.identity.resolveExperiment(experimentId, caller.userId);
     this.decide(caller, resolved, need, () => flopsProjectNotFound(experimentId));
   }
