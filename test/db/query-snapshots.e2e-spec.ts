@@ -74,8 +74,12 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     path: string,
     body?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    label = `${method} ${path.replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')}`;
-    const url = `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
+    label = `${method} ${path
+      .replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')
+      .replace(/^flops\/projects\/\d+/, 'flops/projects/:experiment_id')}`;
+    const url = path.startsWith('flops/')
+      ? `/api/2.0/${path}`
+      : `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
     let req =
       method === 'GET'
         ? t.http.get(url).query(body ?? {})
@@ -216,6 +220,36 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
         utc_time_created: '2026-12-02 10:00:00.000000',
       }),
     });
+
+    // The experiment as a FLOps project whose round 1 carries the trained model, promoted.
+    await call('POST', 'experiments/set-experiment-tag', {
+      experiment_id: experimentId,
+      key: 'flops.project_id',
+      value: 'snap',
+    });
+    label = 'PUT mlflow-artifacts/artifacts/*';
+    const upload = await t.http
+      .put(
+        `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/logged_model_artifact/MLmodel`,
+      )
+      .auth(TOUR_USER.username, TOUR_USER.password)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from('flavors: {}\n'));
+    if (upload.status !== 200) {
+      throw new Error(`${label} answered ${upload.status}: ${upload.text}`);
+    }
+    await call('POST', 'runs/log-model', {
+      run_id: runId,
+      model_json: JSON.stringify({
+        artifact_path: 'logged_model_artifact',
+        flavors: {},
+        run_id: runId,
+        utc_time_created: '2026-12-02 10:00:01.000000',
+      }),
+    });
+    await call('POST', `flops/projects/${experimentId}/register-model`, { alias: 'champion' });
+    await call('POST', `flops/projects/${experimentId}/register-model`, {});
+    await call('GET', `flops/projects/${experimentId}/lineage`);
 
     await call('POST', 'registered-models/create', {
       name: 'flops-model',

@@ -120,6 +120,9 @@ const ajaxOnly = (method: Method, path: string, spec: RouteSpec) =>
   under([AJAX], method, path, spec);
 const proxy = (method: Method, path: string, spec: RouteSpec) =>
   under(PROXY_PREFIXES, method, path, spec);
+/** A FLOps route (`/api/2.0/flops`, no ajax mirror). */
+const flops = (method: Method, path: string, spec: RouteSpec) =>
+  under(['/api/2.0/flops'], method, path, spec);
 /** A route outside the API trees (UI downloads, `/version`). */
 const root = (method: Method, path: string, spec: RouteSpec) => under([''], method, path, spec);
 
@@ -618,6 +621,21 @@ const MATRIX: RouteCase[] = [
     'GET',
     'model-versions/get-artifact',
     unscoped((f) => ({ query: { ...versionOf(f), path: 'MLmodel' } })),
+  ),
+
+  // The fixture's experiment is a FLOps project whose one round carries the trained model.
+  ...flops(
+    'POST',
+    'projects/:experiment_id/register-model',
+    unscoped((f, base) => ({
+      path: `${base}/projects/${f.experimentId}/register-model`,
+      json: { alias: 'promoted' },
+    })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/lineage',
+    unscoped((f, base) => ({ path: `${base}/projects/${f.experimentId}/lineage` })),
   ),
 
   ...root('GET', 'version', { kind: 'global', token: false, build: () => ({}) }),
