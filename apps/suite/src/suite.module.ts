@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 
 import { ArtifactProxyModule } from '@app/artifact-proxy';
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { artifactStoreSettings, backendStoreSettings, isTrue } from '@app/config';
+import {
+  artifactStoreSettings,
+  backendStoreSettings,
+  flopsNamingPatterns,
+  isTrue,
+} from '@app/config';
 import { MlflowService } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
 import { PersistenceModule } from '@app/persistence';
@@ -23,6 +28,7 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
     ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
     TrackingModule.register({
       truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+      flopsNaming: flopsNamingPatterns(config),
     }),
     ArtifactProxyModule.register(),
     ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { artifactStoreSettings, backendStoreSettings, isTrue } from '@app/config';
+import {
+  artifactStoreSettings,
+  backendStoreSettings,
+  flopsNamingPatterns,
+  isTrue,
+} from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 
@@ -21,6 +26,7 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
     ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
     TrackingModule.register({
       truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+      flopsNaming: flopsNamingPatterns(config),
     }),
   ],
 };

@@ -1,5 +1,9 @@
+import { FlopsNamingPatterns } from '@app/domain';
+
 /** Settings of the tracking service, provided by whichever app mounts TrackingModule. */
 export abstract class TrackingOptions {
   /** Cut over-long param and tag values instead of refusing them (MLFLOW_TRUNCATE_LONG_VALUES). */
   abstract readonly truncateLongValues: boolean;
+  /** The FLOps view's name patterns; the reference ones when absent. */
+  abstract readonly flopsNaming?: FlopsNamingPatterns;
 }

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { FlopsNaming } from '@app/domain';
+
 import {
   AuditController,
   ExperimentPermissionsController,
@@ -16,6 +18,8 @@ import {
 import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
+import { FlopsController } from './flops/flops.controller';
+import { FlopsService } from './flops/flops.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
 import { MetricsAjaxController, MetricsController } from './metrics/metrics.controller';
@@ -32,7 +36,7 @@ export { TrackingOptions } from './tracking-options';
 
 /**
  * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
- * logged models; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
+ * logged models, and the FLOps view of them (projects and rounds); also users, permission grants, API tokens and the audit log (MLflow's basic-auth
  * API). Needs the store ports bound (PersistenceModule) by the app that mounts it.
  */
 @Module({})
@@ -42,6 +46,7 @@ export class TrackingModule {
       module: TrackingModule,
       controllers: [
         ExperimentsController,
+        FlopsController,
         LoggedModelsController,
         RunsController,
         RunSearchController,
@@ -60,6 +65,8 @@ export class TrackingModule {
       ],
       providers: [
         { provide: TrackingOptions, useValue: options },
+        { provide: FlopsNaming, useValue: new FlopsNaming(options.flopsNaming) },
+        FlopsService,
         ExperimentsService,
         PromptlabService,
         LoggedModelsService,

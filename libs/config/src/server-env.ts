@@ -1,6 +1,12 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
+import {
+  DEFAULT_PROJECT_NAME_PATTERN,
+  DEFAULT_ROUND_NAME_PATTERN,
+  FlopsNamingPatterns,
+} from '@app/domain';
+
 const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
 /** Variables every service reads; each app's `config/env.ts` extends this with its own. */
@@ -106,9 +112,29 @@ export class ServerEnv {
   @IsString()
   AUTH_JWT_JWKS_FILE?: string;
 
+  /** Experiment names the FLOps view recognises as projects: `<id>` marks the project id. */
+  @Matches(/^[^<]*<id>(?!.*<id>).*$/, {
+    message: 'FLOPS_PROJECT_NAME_PATTERN must contain <id> exactly once',
+  })
+  FLOPS_PROJECT_NAME_PATTERN = DEFAULT_PROJECT_NAME_PATTERN;
+
+  /** Run names the FLOps view recognises as rounds: `<n>` marks the round number. */
+  @Matches(/^[^<]*<n>(?!.*<n>).*$/, {
+    message: 'FLOPS_ROUND_NAME_PATTERN must contain <n> exactly once',
+  })
+  FLOPS_ROUND_NAME_PATTERN = DEFAULT_ROUND_NAME_PATTERN;
+
   /** Cut over-long param/tag values instead of refusing them (MLflow's default: true). */
   @IsIn(BOOLEAN_TEXT)
   MLFLOW_TRUNCATE_LONG_VALUES = 'true';
+}
+
+/** The FLOps view's name patterns (README: FLOps view). */
+export function flopsNamingPatterns(env: ServerEnv): FlopsNamingPatterns {
+  return {
+    projectNamePattern: env.FLOPS_PROJECT_NAME_PATTERN,
+    roundNamePattern: env.FLOPS_ROUND_NAME_PATTERN,
+  };
 }
 
 export function isTrue(value: string | undefined): boolean | undefined {

@@ -1,3 +1,4 @@
+export * from './export';
 export * from './identifiers';
 export * from './naming';
 export * from './objective';

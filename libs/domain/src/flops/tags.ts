@@ -42,15 +42,6 @@ export const FLOPS_MODEL_ARTIFACT_PATH = 'logged_model_artifact';
 /** MLflow's system metrics (`mlflow.enable_system_metrics_logging()`) are logged under this. */
 export const SYSTEM_METRIC_PREFIX = 'system/';
 
-/** The five Flower strategy params the aggregator logs on every round. */
-export const FLOPS_STRATEGY_PARAMS = [
-  'min_available_clients',
-  'min_evaluate_clients',
-  'min_fit_clients',
-  'fraction_evaluate',
-  'fraction_fit',
-] as const;
-
 /** Per-round aggregation metadata; a field is present only when its tag was sent. */
 export interface RoundAggregation {
   participantsSelected?: number;
