@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
-import { DEFAULT_FLOPS_NAMING, FlopsNaming, FlopsNamingPatterns } from '@app/domain';
+import { FlopsNaming, FlopsNamingPatterns } from '@app/domain';
 
 import { FlopsProjectReader } from './flops-promotion/flops-project-reader';
 import { FlopsPromotionController } from './flops-promotion/flops-promotion.controller';
@@ -49,7 +49,7 @@ export class ModelRegistryModule {
         ModelVersionArtifactsService,
         {
           provide: FlopsNaming,
-          useValue: new FlopsNaming(options.flopsNaming ?? DEFAULT_FLOPS_NAMING),
+          useValue: new FlopsNaming(options.flopsNaming),
         },
         FlopsProjectReader,
         FlopsPromotionService,

@@ -483,3 +483,34 @@ describe.each(BACKENDS)(
     });
   },
 );
+
+describe("FLOps promotion with the deployment's own name patterns", () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', {
+      env: { FLOPS_PROJECT_NAME_PATTERN: 'Fed <id> study', FLOPS_ROUND_NAME_PATTERN: 'cycle <n>' },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('recognises the project and its rounds by the configured patterns', async () => {
+    const projectId = newProjectId();
+    const replay = await replayAggregator(t.http, {
+      projectId,
+      rounds: ROUNDS,
+      experimentName: `Fed ${projectId} study`,
+      roundName: (n) => `cycle ${n}`,
+    });
+    const reply = await t.http
+      .post(`${FLOPS}/${replay.experimentId}/register-model`)
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(reply.status).toBe(200);
+    expect(reply.body.model_version.name).toBe(`flops-${projectId}`);
+    expect(reply.body.lineage).toMatchObject({ model_round: 3, best_round: 2 });
+  });
+});
