@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { ModelVersion, PromotionLineage } from '@app/domain';
+import { PromotionLineage } from '@app/domain';
 import { MlflowField } from '@app/http';
 
 import { ModelVersionJsonDto, toModelVersionJson } from '../model-versions/model-version-json';
@@ -147,7 +147,7 @@ export function toProjectLineageJson(lineage: ProjectLineage): ProjectLineageRes
     experiment_id: project.experimentId,
     ...(project.model ? { model_round: project.model.round } : {}),
     ...(project.bestRound ? { best_round: project.bestRound.round } : {}),
-    versions: lineage.versions.map((v: { version: ModelVersion; lineage: PromotionLineage }) => ({
+    versions: lineage.versions.map((v) => ({
       model_version: toModelVersionJson(v.version),
       lineage: toLineageJson(v.lineage),
     })),

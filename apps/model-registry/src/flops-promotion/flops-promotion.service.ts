@@ -17,6 +17,8 @@ import {
   noTrainedModelError,
   ownerOf,
   Principal,
+  PromotedVersion,
+  promotedVersionsByExperiment,
   promotionIdentityTags,
   PromotionLineage,
   promotionLineageOf,
@@ -51,7 +53,7 @@ export interface Promotion {
 
 export interface ProjectLineage {
   project: FlopsProject;
-  versions: { version: ModelVersion; lineage: PromotionLineage }[];
+  versions: PromotedVersion[];
 }
 
 /** Every request field checked, before anything is read. */
@@ -147,12 +149,10 @@ export class FlopsPromotionService {
       [project.experimentId],
       readableBy(caller),
     );
+    const promoted = promotedVersionsByExperiment(versions).get(project.experimentId) ?? [];
     return {
       project,
-      versions: versions.flatMap((version) => {
-        const lineage = lineageOfTags(version.tags);
-        return lineage?.projectId === project.projectId ? [{ version, lineage }] : [];
-      }),
+      versions: promoted.filter((v) => v.lineage.projectId === project.projectId),
     };
   }
 

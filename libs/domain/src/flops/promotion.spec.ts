@@ -1,3 +1,4 @@
+import { ModelVersion } from '../entities';
 import { MlflowError } from '../errors';
 import { FlopsNaming } from './naming';
 import { parseObjective } from './objective';
@@ -7,6 +8,7 @@ import {
   lineageOfTags,
   lineageTags,
   noTrainedModelError,
+  promotedVersionsByExperiment,
   promotionIdentityTags,
   PromotionLineage,
   promotionLineageOf,
@@ -122,6 +124,33 @@ describe('FLOps promotion lineage', () => {
       { key: 'flops.project_id', value: '66f1e0c2a3b4c5d6e7f80912' },
       { key: 'flops.model_round', value: '3' },
     ]);
+  });
+
+  it('groups promoted versions by their project experiment, leaving out the others', () => {
+    const lineage = promotionLineageOf(project(3)) as PromotionLineage;
+    const version = (name: string, tags: { key: string; value: string }[]): ModelVersion => ({
+      name,
+      version: '1',
+      creationTimestamp: 1,
+      lastUpdatedTimestamp: 1,
+      userId: null,
+      currentStage: 'None',
+      description: null,
+      source: 's',
+      storageLocation: 's',
+      runId: 'run3',
+      runLink: null,
+      status: 'READY',
+      statusMessage: null,
+      tags,
+      aliases: [],
+      modelId: null,
+    });
+    const promoted = version('a', lineageTags(lineage));
+    const other = version('b', lineageTags({ ...lineage, experimentId: '8' }));
+    const grouped = promotedVersionsByExperiment([promoted, version('c', []), other]);
+    expect([...grouped.keys()]).toEqual(['7', '8']);
+    expect(grouped.get('7')).toEqual([{ version: promoted, lineage }]);
   });
 
   it('reads no lineage from a version that was not promoted', () => {

@@ -1,4 +1,4 @@
-import { KeyValue } from '../entities';
+import { KeyValue, ModelVersion } from '../entities';
 import { MlflowError } from '../errors';
 import { LIMITS, validateRegisteredModelName } from '../rules';
 import { formatObjective } from './objective';
@@ -94,6 +94,31 @@ export function lineageOfTags(tags: readonly KeyValue[]): PromotionLineage | nul
       .map((t) => ({ key: t.key.slice(prefix.length), value: Number(t.value) })),
     objective: byKey.get(FLOPS_VERSION_TAGS.objective) ?? '',
   };
+}
+
+/** A model version promoted from a project, with the lineage its tags carry. */
+export interface PromotedVersion {
+  version: ModelVersion;
+  lineage: PromotionLineage;
+}
+
+/**
+ * Versions (e.g. `ModelRegistryStore.findModelVersionsByTag(FLOPS_VERSION_TAGS.experimentId,
+ * experimentIds, readableBy)`) grouped by the experiment of the project they were promoted from,
+ * in their order; a version whose tags carry no lineage is left out.
+ */
+export function promotedVersionsByExperiment(
+  versions: readonly ModelVersion[],
+): Map<string, PromotedVersion[]> {
+  const grouped = new Map<string, PromotedVersion[]>();
+  for (const version of versions) {
+    const lineage = lineageOfTags(version.tags);
+    if (lineage === null) continue;
+    const list = grouped.get(lineage.experimentId) ?? [];
+    list.push({ version, lineage });
+    grouped.set(lineage.experimentId, list);
+  }
+  return grouped;
 }
 
 /** MLflow's registered-model name rules, plus: not empty. */
