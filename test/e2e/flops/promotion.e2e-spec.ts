@@ -180,7 +180,7 @@ function describePromotion(
   });
 
   it('returns the existing version when the same model is promoted again', async () => {
-    const again = await aliceRegistry.register(experimentId);
+    const again = await aliceRegistry.register(experimentId, { alias: '', stage: '' });
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(false);
     expect(versionOf(again)).toMatchObject({

@@ -206,22 +206,25 @@ export class FlopsPromotionService {
 }
 
 function checkRequest(params: PromoteParams): PromotionRequest {
+  // An empty alias or stage is an absent one, as the proto reads strings; an empty name is not.
+  const alias = params.alias === '' ? undefined : params.alias;
+  const requestedStage = params.stage === '' ? undefined : params.stage;
   if (params.name !== undefined) validatePromotionModelName(params.name);
-  if (params.alias !== undefined) {
-    validateAliasName(params.alias);
-    validateAliasNotReserved(params.alias);
+  if (alias !== undefined) {
+    validateAliasName(alias);
+    validateAliasNotReserved(alias);
   }
   const archiveExisting = params.archiveExistingVersions ?? false;
   let stage: ModelStage | undefined;
-  if (params.stage !== undefined) {
-    stage = canonicalStage(params.stage);
-    validateArchiveTarget(params.stage, stage, archiveExisting);
+  if (requestedStage !== undefined) {
+    stage = canonicalStage(requestedStage);
+    validateArchiveTarget(requestedStage, stage, archiveExisting);
   } else if (archiveExisting) {
     throw MlflowError.invalidParameterValue(
       "'archive_existing_versions' needs a 'stage' (Staging or Production) to archive the versions of.",
     );
   }
-  return { name: params.name, alias: params.alias, stage, archiveExisting };
+  return { name: params.name, alias, stage, archiveExisting };
 }
 
 function describe(lineage: PromotionLineage): string {
