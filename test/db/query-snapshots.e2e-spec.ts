@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import {
   ExperimentStore,
+  FlopsStore,
   IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
@@ -25,7 +26,13 @@ import { createTestApp, TestApp } from '../support/test-app';
 const TOUR_USER = { username: 'snap-user', password: 'snapshot-tour-Passw0rd' };
 const SNAPSHOT_DIR = join(__dirname, '../../libs/persistence/queries');
 const AJAX_ONLY = new Set(['metrics/get-history-bulk', 'experiments/search-datasets']);
-const STORE_PORTS = { ExperimentStore, RunStore, LoggedModelStore, ModelRegistryStore } as const;
+const STORE_PORTS = {
+  ExperimentStore,
+  RunStore,
+  LoggedModelStore,
+  ModelRegistryStore,
+  FlopsStore,
+} as const;
 
 describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
   let t: TestApp;
@@ -74,16 +81,31 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     path: string,
     body?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    label = `${method} ${path
-      .replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')
-      .replace(/^flops\/projects\/\d+/, 'flops/projects/:experiment_id')}`;
-    const url = path.startsWith('flops/')
-      ? `/api/2.0/${path}`
-      : `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
+    label = `${method} ${path.replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')}`;
+    const url = `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
     let req =
       method === 'GET'
         ? t.http.get(url).query(body ?? {})
         : t.http[method === 'POST' ? 'post' : method === 'PATCH' ? 'patch' : 'delete'](url);
+    req = req.auth(TOUR_USER.username, TOUR_USER.password);
+    if (method !== 'GET') {
+      req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
+    }
+    const res = await req;
+    if (res.status !== 200) throw new Error(`${label} answered ${res.status}: ${res.text}`);
+    return res.body as Record<string, unknown>;
+  }
+
+  /** A FLOps view route (`/api/2.0/flops/<path>`), labelled with its pattern. */
+  async function flops(
+    method: 'GET' | 'POST',
+    path: string,
+    pattern: string,
+    body?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    label = `${method} flops/${pattern}`;
+    const url = `/api/2.0/flops/${path}`;
+    let req = method === 'GET' ? t.http.get(url).query(body ?? {}) : t.http.post(url);
     req = req.auth(TOUR_USER.username, TOUR_USER.password);
     if (method !== 'GET') {
       req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
@@ -247,9 +269,10 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
         utc_time_created: '2026-12-02 10:00:01.000000',
       }),
     });
-    await call('POST', `flops/projects/${experimentId}/register-model`, { alias: 'champion' });
-    await call('POST', `flops/projects/${experimentId}/register-model`, {});
-    await call('GET', `flops/projects/${experimentId}/lineage`);
+    const promote = 'projects/:id/register-model';
+    await flops('POST', `projects/${experimentId}/register-model`, promote, { alias: 'champion' });
+    await flops('POST', `projects/${experimentId}/register-model`, promote, {});
+    await flops('GET', `projects/${experimentId}/lineage`, 'projects/:id/lineage');
 
     await call('POST', 'registered-models/create', {
       name: 'flops-model',
@@ -319,6 +342,26 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     await call('POST', 'registered-models/rename', { name: 'flops-model', new_name: 'flops-m2' });
     await call('DELETE', 'model-versions/delete', { name: 'flops-m2', version: '2' });
     await call('DELETE', 'registered-models/delete', { name: 'flops-m2' });
+
+    const project = (await flops('POST', 'projects', 'projects', {
+      project_id: 'snap',
+      objective: 'loss:min',
+    })) as { project: { experiment_id: string } };
+    const projectKey = project.project.experiment_id;
+    await flops('POST', `projects/${projectKey}/rounds`, 'projects/:id/rounds', { round: 1 });
+    await flops('POST', `projects/${projectKey}/rounds/1/finish`, 'projects/:id/rounds/:n/finish', {
+      metrics: [{ key: 'loss', value: 0.2 }],
+    });
+    await flops('GET', 'projects', 'projects', { state: 'finished', name: 'snap' });
+    await flops('GET', `projects/${projectKey}`, 'projects/:id');
+    await flops('GET', `projects/${projectKey}/rounds`, 'projects/:id/rounds');
+    await flops('GET', `projects/${projectKey}/rounds/1`, 'projects/:id/rounds/:n');
+    await flops('GET', `projects/${projectKey}/series`, 'projects/:id/series', {
+      metrics: 'loss',
+      system: 'true',
+    });
+    await flops('GET', 'series', 'series', { projects: projectKey, metrics: 'loss' });
+    await flops('GET', `projects/${projectKey}/best-round`, 'projects/:id/best-round');
 
     await call('DELETE', `logged-models/${modelId}`);
     await call('POST', 'runs/delete', { run_id: runId });

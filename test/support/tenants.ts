@@ -232,6 +232,7 @@ export async function createTenantFixtures(
   const experimentId = (
     await post('experiments/create', {
       name: experimentName,
+      // Also a FLOps project (tag `flops.project_id`) whose run is its round 1.
       tags: [
         { key: 'et', value: label },
         { key: 'flops.project_id', value: label },
@@ -243,6 +244,7 @@ export async function createTenantFixtures(
       experiment_id: experimentId,
       run_name: `${label}-run`,
       start_time: 1_700_000_000_000,
+      tags: [{ key: 'flops.round', value: '1' }],
     })
   ).body.run as { info: { run_id: string; artifact_uri: string } };
   const runId = run.info.run_id;
@@ -250,10 +252,7 @@ export async function createTenantFixtures(
     run_id: runId,
     metrics: [{ key: 'm', value: 0.5, timestamp: 1_700_000_000_000, step: 0 }],
     params: [{ key: 'p', value: `${label}-param` }],
-    tags: [
-      { key: 't', value: `${label}-tag` },
-      { key: 'flops.round', value: '1' },
-    ],
+    tags: [{ key: 't', value: `${label}-tag` }],
   });
   const datasetName = `${label}-dataset`;
   await post('runs/log-inputs', {

@@ -134,6 +134,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'An MLflow run is a FLOps training round: its params, metrics, tags, inputs and outputs. Served by tracking.',
   metrics: 'Metric histories of runs. Served by tracking.',
   'logged models (MLflow 3.x)': 'MLflow 3.x logged models. Served by tracking.',
+  'FLOps projects and rounds':
+    'The FLOps view: projects (experiments) and training rounds (runs) as resources, with per-round series, the best round and exports; projects are addressed by their experiment id. Under /api/2.0/flops only. Served by tracking.',
   'run artifacts':
     "Listing and reading a run's or logged model's artifacts through tracking's routes (the MLflow UI's).",
   'registered models':

@@ -56,7 +56,34 @@ SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_per
 SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e WHERE e.name = ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 
--- GET flops/projects/:experiment_id/lineage
+-- GET flops/projects
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.lifecycle_stage = 'active' AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags pt WHERE pt.experiment_id = e.experiment_id AND pt.`key` = ?)) AND e.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags nt WHERE nt.experiment_id = e.experiment_id AND nt.`key` = ? AND nt.`value` LIKE ? ESCAPE '!'));
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?, …);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?, …) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active' AND m.`key` IN (?, …);
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?, …) AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id/best-round
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id/lineage
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
 SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
@@ -67,6 +94,47 @@ SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step
 SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN model_version_tags f0 ON f0.registered_model_id = mv.registered_model_id AND f0.version = mv.version AND f0.`key` = ? AND f0.`value` IN (?) WHERE mv.current_stage <> ? AND rm.id IN (SELECT gp.registered_model_id FROM registered_model_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS');
 SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
+
+-- GET flops/projects/:id/rounds
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/projects/:id/rounds/:n
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/projects/:id/series
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id IN (?);
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/series
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id IN (?);
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` IN (?);
 
 -- GET logged-models/:model_id
 SELECT m.experiment_id, p.permission FROM logged_models m LEFT JOIN experiment_permissions p ON p.experiment_id = m.experiment_id AND p.user_id = ? WHERE m.model_id = ?;
@@ -218,7 +286,19 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?;
 INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
--- POST flops/projects/:experiment_id/register-model
+-- POST flops/projects
+INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner, owner_id) VALUES (?, …);
+INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, …, 'MANAGE');
+UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?;
+INSERT INTO experiment_tags (experiment_id, `key`, `value`) VALUES (?, …), … ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- POST flops/projects/:id/register-model
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
 SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
@@ -242,6 +322,37 @@ SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
 INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
+
+-- POST flops/projects/:id/rounds
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ? LOCK IN SHARE MODE;
+INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri) VALUES (?, …, NULL, NULL, ?, …);
+INSERT INTO run_tags (run_id, `key`, `value`) VALUES (?, …), … ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+UPDATE runs SET name = ? WHERE id = ?;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- POST flops/projects/:id/rounds/:n/finish
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT id, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?;
+INSERT IGNORE INTO metrics (run_id, `key`, `timestamp`, step, `value`, is_nan, model_id, dataset_name, dataset_digest) VALUES (?, …);
+INSERT INTO latest_metrics (run_id, `key`, `value`, is_nan, `timestamp`, step) VALUES (?, …) ON DUPLICATE KEY UPDATE `value` = IF((VALUES(step) > step OR (VALUES(step) = step AND (VALUES(`timestamp`) > `timestamp` OR (VALUES(`timestamp`) = `timestamp` AND (VALUES(is_nan) = 0 AND (is_nan = 1 OR VALUES(`value`) > `value`)))))), VALUES(`value`), `value`), is_nan = IF((VALUES(step) > step OR (VALUES(step) = step AND (VALUES(`timestamp`) > `timestamp` OR (VALUES(`timestamp`) = `timestamp` AND (VALUES(is_nan) = 0 AND (is_nan = 1 OR VALUES(`value`) > `value`)))))), VALUES(is_nan), is_nan), `timestamp` = IF((VALUES(step) > step OR (VALUES(step) = step AND (VALUES(`timestamp`) > `timestamp` OR (VALUES(`timestamp`) = `timestamp` AND (VALUES(is_nan) = 0 AND (is_nan = 1 OR VALUES(`value`) > `value`)))))), VALUES(`timestamp`), `timestamp`), step = IF((VALUES(step) > step OR (VALUES(step) = step AND (VALUES(`timestamp`) > `timestamp` OR (VALUES(`timestamp`) = `timestamp` AND (VALUES(is_nan) = 0 AND (is_nan = 1 OR VALUES(`value`) > `value`)))))), VALUES(step), step);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ? FOR UPDATE;
+UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
 
 -- POST logged-models
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;

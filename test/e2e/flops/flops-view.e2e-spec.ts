@@ -1,5 +1,10 @@
 import { BACKENDS } from '../../support/backends';
-import { replayAggregator, SYSTEM_METRICS } from '../../support/flops-aggregator';
+import {
+  MODEL_FILES,
+  replayAggregator,
+  STRATEGY_PARAMS,
+  SYSTEM_METRICS,
+} from '../../support/flops-aggregator';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 const FLOPS = '/api/2.0/flops';
@@ -103,6 +108,13 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         artifact_path: 'logged_model_artifact',
         artifact_uri: `mlflow-artifacts:/${replay.experimentId}/${replay.modelRunId}/artifacts`,
       });
+      // The files are where the model reference says, as the image builder downloads them.
+      const listing = await t.http.get('/api/2.0/mlflow-artifacts/artifacts').query({
+        path: `${replay.experimentId}/${replay.modelRunId}/artifacts/${project.model?.artifact_path}`,
+      });
+      expect(((listing.body.files ?? []) as { path: string }[]).map((f) => f.path).sort()).toEqual(
+        Object.keys(MODEL_FILES).sort(),
+      );
     });
 
     it('is listed among the projects', async () => {
@@ -112,6 +124,11 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         (p) => p.experiment_id === replay.experimentId,
       );
       expect(found).toMatchObject({ project_id: projectId, state: 'finished', rounds: 3 });
+      expect(found?.best_round?.round).toBe(3);
+      expect(found?.best_round?.metrics.map((m) => [m.key, m.value])).toEqual([
+        ['accuracy', 0.85],
+        ['loss', 0.4],
+      ]);
     });
 
     it('lists its rounds in order with metrics, params, duration and system summaries', async () => {
@@ -127,13 +144,9 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
         ['accuracy', 0.8, 0],
         ['loss', 0.5, 0],
       ]);
-      expect(rounds[0].params.map((p) => p.key)).toEqual([
-        'fraction_evaluate',
-        'fraction_fit',
-        'min_available_clients',
-        'min_evaluate_clients',
-        'min_fit_clients',
-      ]);
+      expect(rounds[0].params).toEqual(
+        [...STRATEGY_PARAMS].sort((a, b) => a.key.localeCompare(b.key)),
+      );
       expect(rounds[0].aggregation).toEqual({});
       const cpu = rounds[0].system_metrics.find(
         (s) => s.key === 'system/cpu_utilization_percentage',
@@ -494,5 +507,50 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
     );
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe.each(BACKENDS)('FLOps view with configured name patterns on %s', (backend) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, {
+      env: {
+        FLOPS_PROJECT_NAME_PATTERN: 'Federated <id> (prod)',
+        FLOPS_ROUND_NAME_PATTERN: 'r<n>',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('recognises projects and rounds by the configured patterns only', async () => {
+    const replay = await replayAggregator(t.http, {
+      projectId: 'p-1',
+      experimentName: 'Federated p-1 (prod)',
+      roundName: (n) => `r${n}`,
+      rounds: [
+        { loss: 0.5, accuracy: 0.5 },
+        { loss: 0.4, accuracy: 0.6 },
+      ],
+      skipModel: true,
+    });
+    const reference = await replayAggregator(t.http, {
+      projectId: 'reference-name',
+      rounds: [{ loss: 0.5, accuracy: 0.5 }],
+      skipModel: true,
+    });
+    const project = await t.http.get(`${FLOPS}/projects/${replay.experimentId}`);
+    expect(project.body.project).toMatchObject({ project_id: 'p-1', rounds: 2, last_round: 2 });
+    const other = await t.http.get(`${FLOPS}/projects/${reference.experimentId}`);
+    expect(other.status).toBe(404);
+    const created = await t.http.post(`${FLOPS}/projects`).send({ project_id: 'p-2' });
+    expect(created.body.project.name).toBe('Federated p-2 (prod)');
+    const round = await t.http
+      .post(`${FLOPS}/projects/${created.body.project.experiment_id as string}/rounds`)
+      .send({ round: 4 });
+    expect(round.body.round.run_name).toBe('r4');
   });
 });

@@ -4,7 +4,11 @@ import TestAgent from 'supertest/lib/agent';
 
 import { MODEL_REGISTRY_SERVICE } from '../../../apps/model-registry/src/model-registry-app.module';
 import { BACKENDS } from '../../support/backends';
-import { MODEL_FILES, replayAggregator, RoundScore } from '../../support/flops-aggregator';
+import {
+  AggregatorReplayOptions,
+  MODEL_FILES,
+  replayAggregator,
+} from '../../support/flops-aggregator';
 import {
   Account,
   ADMIN_AUTHORIZATION,
@@ -17,6 +21,8 @@ import { createTestApp, TestApp } from '../../support/test-app';
 const API = '/api/2.0/mlflow';
 const FLOPS = '/api/2.0/flops/projects';
 const PROXY = '/api/2.0/mlflow-artifacts/artifacts';
+
+type RoundScore = AggregatorReplayOptions['rounds'][number];
 
 /** Round 2 is best by the aggregator's rule (higher accuracy and lower loss); 3 carries the model. */
 const ROUNDS: RoundScore[] = [

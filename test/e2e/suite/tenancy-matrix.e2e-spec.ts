@@ -120,9 +120,12 @@ const ajaxOnly = (method: Method, path: string, spec: RouteSpec) =>
   under([AJAX], method, path, spec);
 const proxy = (method: Method, path: string, spec: RouteSpec) =>
   under(PROXY_PREFIXES, method, path, spec);
-/** A FLOps route (`/api/2.0/flops`, no ajax mirror). */
+/** A FLOps view route (`/api/2.0/flops`, no ajax mirror). */
 const flops = (method: Method, path: string, spec: RouteSpec) =>
   under(['/api/2.0/flops'], method, path, spec);
+const projectPath = (f: TenantFixtures, base: string, rest = '') =>
+  `${base}/projects/${f.experimentId}${rest}`;
+let nextRound = 100;
 /** A route outside the API trees (UI downloads, `/version`). */
 const root = (method: Method, path: string, spec: RouteSpec) => under([''], method, path, spec);
 
@@ -623,19 +626,78 @@ const MATRIX: RouteCase[] = [
     unscoped((f) => ({ query: { ...versionOf(f), path: 'MLmodel' } })),
   ),
 
-  // The fixture's experiment is a FLOps project whose one round carries the trained model.
+  ...flops(
+    'GET',
+    'projects',
+    search(true, () => ({ query: { max_results: '1000' } })),
+  ),
+  ...flops('POST', 'projects', {
+    kind: 'create',
+    token: false,
+    build: () => ({ json: { project_id: unique('matrix-project-') } }),
+  }),
+  ...flops(
+    'GET',
+    'projects/:experiment_id',
+    scoped((f, base) => ({ path: projectPath(f, base) })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/rounds',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds') })),
+  ),
+  ...flops(
+    'POST',
+    'projects/:experiment_id/rounds',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds'), json: { round: ++nextRound } })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/rounds/:round',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds/1') })),
+  ),
+  ...flops(
+    'POST',
+    'projects/:experiment_id/rounds/:round/finish',
+    scoped((f, base) => ({
+      path: projectPath(f, base, '/rounds/1/finish'),
+      json: { status: 'FINISHED' },
+    })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/series',
+    scoped((f, base) => ({ path: projectPath(f, base, '/series'), query: { metrics: 'm' } })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/best-round',
+    scoped((f, base) => ({ path: projectPath(f, base, '/best-round') })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/export',
+    scoped((f, base) => ({ path: projectPath(f, base, '/export'), query: { format: 'json' } })),
+  ),
+  ...flops(
+    'GET',
+    'series',
+    scoped((f) => ({ query: { projects: f.experimentId, metrics: 'm' } })),
+  ),
+
+  // Promotion (model-registry): the fixture's round 1 carries the trained model.
   ...flops(
     'POST',
     'projects/:experiment_id/register-model',
     unscoped((f, base) => ({
-      path: `${base}/projects/${f.experimentId}/register-model`,
+      path: projectPath(f, base, '/register-model'),
       json: { alias: 'promoted' },
     })),
   ),
   ...flops(
     'GET',
     'projects/:experiment_id/lineage',
-    unscoped((f, base) => ({ path: `${base}/projects/${f.experimentId}/lineage` })),
+    unscoped((f, base) => ({ path: projectPath(f, base, '/lineage') })),
   ),
 
   ...root('GET', 'version', { kind: 'global', token: false, build: () => ({}) }),

@@ -6,6 +6,7 @@ import {
   encodePageToken,
   FLOPS_TAGS,
   FlopsExperimentRecord,
+  FlopsMetricRecord,
   FlopsNaming,
   FlopsProject,
   flopsProjectNotFound,
@@ -15,14 +16,17 @@ import {
   formatObjective,
   KeyValue,
   Metric,
+  MetricValue,
   MLFLOW_PARENT_RUN_TAG,
   MlflowError,
+  objectiveMetricKeys,
   orderProjects,
   Page,
   parseObjective,
   parseProjectOrder,
   parseProjectState,
   Principal,
+  projectObjective,
   readableBy,
   RoundAggregation,
   roundAggregationTags,
@@ -116,9 +120,32 @@ export class FlopsService {
       readableBy: readableBy(params.caller),
       nameContains: params.name,
     });
-    const projects = await this.assemble(candidates, { metrics: true });
-    const ordered = orderProjects(projects, order, state);
-    return pageOf(ordered, offset, maxResults);
+    // Only the metrics the objectives read, for every round; then all metrics of the page's
+    // best rounds: two reads, whatever the number of projects and rounds.
+    const keys = [...new Set(candidates.flatMap((c) => objectiveMetricKeys(projectObjective(c))))];
+    const ids = candidates.map((c) => c.experimentId);
+    const [runs, scored] = await Promise.all([
+      this.store.findRuns(ids),
+      this.store.latestMetrics({ experimentIds: ids }, keys),
+    ]);
+    const projects = candidates
+      .map((record) => assembleProject(record, runs, this.naming, { metrics: scored }))
+      .filter((p): p is FlopsProject => p !== null);
+    const page = pageOf(orderProjects(projects, order, state), offset, maxResults);
+    const bestRunIds = page.items.flatMap((p) => (p.bestRound ? [p.bestRound.runId] : []));
+    if (bestRunIds.length === 0) return page;
+    const full = await this.store.latestMetrics({ runIds: bestRunIds });
+    return {
+      ...page,
+      items: page.items.map((p) =>
+        p.bestRound
+          ? {
+              ...p,
+              bestRound: { ...p.bestRound, metrics: metricValuesOf(full, p.bestRound.runId) },
+            }
+          : p,
+      ),
+    };
   }
 
   /** RESOURCE_DOES_NOT_EXIST (the project's own message) when missing, deleted or no project. */
@@ -256,10 +283,7 @@ export class FlopsService {
     checkMetricKeys(metricKeys, system);
     const unique = [...new Set(experimentIds)];
     const records = await this.store.getExperiments(unique);
-    const projects = await this.assemble(
-      records.filter((r) => r.lifecycleStage === 'active'),
-      {},
-    );
+    const projects = await this.assemble(records.filter((r) => r.lifecycleStage === 'active'));
     const byId = new Map(projects.map((p) => [p.experimentId, p]));
     for (const id of unique) {
       if (!byId.has(id)) throw flopsProjectNotFound(id);
@@ -326,18 +350,11 @@ export class FlopsService {
     return { project, record, runs };
   }
 
-  /** Projects with the latest metrics of their rounds (for the best round), in two queries. */
-  private async assemble(
-    records: FlopsExperimentRecord[],
-    read: { metrics?: boolean },
-  ): Promise<FlopsProject[]> {
-    const ids = records.map((r) => r.experimentId);
-    const [runs, metrics] = await Promise.all([
-      this.store.findRuns(ids),
-      read.metrics ? this.store.latestMetrics({ experimentIds: ids }) : Promise.resolve([]),
-    ]);
+  /** Projects from their experiments and runs (no metrics), in one read of the runs. */
+  private async assemble(records: FlopsExperimentRecord[]): Promise<FlopsProject[]> {
+    const runs = await this.store.findRuns(records.map((r) => r.experimentId));
     return records
-      .map((record) => assembleProject(record, runs, this.naming, { metrics }))
+      .map((record) => assembleProject(record, runs, this.naming))
       .filter((p): p is FlopsProject => p !== null);
   }
 
@@ -360,6 +377,13 @@ export class FlopsService {
     const detailed = new Map((project?.rounds ?? []).map((r) => [r.runId, r]));
     return rounds.map((r) => detailed.get(r.runId) ?? r);
   }
+}
+
+function metricValuesOf(rows: FlopsMetricRecord[], runId: string): MetricValue[] {
+  return rows
+    .filter((m) => m.runId === runId)
+    .map(({ key, value, timestamp, step }) => ({ key, value, timestamp, step }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 interface LoadedProject {

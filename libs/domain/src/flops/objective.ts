@@ -65,6 +65,13 @@ function objectiveError(text: string): MlflowError {
   );
 }
 
+/** The metrics the best-round choice reads under `objective`. */
+export function objectiveMetricKeys(objective: Objective): string[] {
+  return objective.kind === 'aggregator'
+    ? ['accuracy', 'loss']
+    : [...new Set(objective.terms.map((t) => t.metric))];
+}
+
 /** What the best-round choice needs of a round. */
 export interface ScoredRound {
   round: number;

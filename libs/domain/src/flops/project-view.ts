@@ -200,9 +200,7 @@ export function assembleProject(
     parent.clusterRounds = latestPerRound(list).map((x) => toRound(x.run, x.id, parent.round));
   }
 
-  const objective = objectiveOfTag(
-    experiment.tags.find((t) => t.key === FLOPS_TAGS.objective)?.value,
-  );
+  const objective = projectObjective(experiment);
   const best = bestRound(
     cycles.map((round) => ({
       round: round.round,
@@ -229,6 +227,11 @@ export function assembleProject(
       experiment.creationTime,
     ),
   };
+}
+
+/** A project's objective: its `flops.objective` tag, else the aggregator's rule. */
+export function projectObjective(experiment: Pick<FlopsExperimentRecord, 'tags'>): Objective {
+  return objectiveOfTag(experiment.tags.find((t) => t.key === FLOPS_TAGS.objective)?.value);
 }
 
 export function projectState(rounds: readonly Pick<FlopsRound, 'status'>[]): ProjectState {
