@@ -376,7 +376,32 @@ describe.each(BACKENDS)('FLOps view on %s', (backend) => {
     });
 
     it('refuses a taken project, bad ids, objectives, metrics and tokens before writing', async () => {
-      expect((await post('projects', { project_id: 'dup' })).status).toBe(200);
+      const dupProject = await post('projects', { project_id: 'dup' });
+      expect(dupProject.status).toBe(200);
+      const dupId = dupProject.body.project.experiment_id as string;
+      for (const [body, status, code] of [
+        [
+          {
+            round: 1,
+            params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: '1' })),
+          },
+          400,
+          'INVALID_PARAMETER_VALUE',
+        ],
+        [{ round: 1, params: [{ key: 'bad//key', value: '1' }] }, 400, 'INVALID_PARAMETER_VALUE'],
+        [{ round: 1, cycle: 5 }, 404, 'RESOURCE_DOES_NOT_EXIST'],
+        [{ round: 0 }, 400, 'INVALID_PARAMETER_VALUE'],
+        [{ round: 'one' }, 400, 'INVALID_PARAMETER_VALUE'],
+      ] as [Record<string, unknown>, number, string][]) {
+        const res = await post(`projects/${dupId}/rounds`, body);
+        const shown = JSON.stringify(body).slice(0, 40);
+        expect([shown, res.status, res.body.error_code]).toEqual([shown, status, code]);
+      }
+      expect((await get(`projects/${dupId}`)).body.project.rounds).toBe(0);
+      const runs = await t.http
+        .post('/api/2.0/mlflow/runs/search')
+        .send({ experiment_ids: [dupId] });
+      expect(runs.body.runs).toBeUndefined();
       const dup = await post('projects', { project_id: 'dup' });
       expect(dup.status).toBe(400);
       expect(dup.body.error_code).toBe('RESOURCE_ALREADY_EXISTS');

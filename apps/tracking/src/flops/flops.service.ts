@@ -11,10 +11,11 @@ import {
   FlopsProject,
   flopsProjectNotFound,
   FlopsRound,
-  FlopsRunRecord,
   FlopsStore,
   formatObjective,
   KeyValue,
+  LoadedFlopsProject,
+  loadFlopsProject,
   Metric,
   MetricValue,
   MLFLOW_PARENT_RUN_TAG,
@@ -30,7 +31,6 @@ import {
   readableBy,
   RoundAggregation,
   roundAggregationTags,
-  RoundData,
   RunStatus,
   validateFlopsProjectId,
   validateKey,
@@ -206,7 +206,8 @@ export class FlopsService {
    * RESOURCE_ALREADY_EXISTS.
    */
   async startRound(experimentId: string, params: StartRoundParams): Promise<FlopsRound> {
-    params.params.forEach((p) => validateKey('param', p.key));
+    // Everything is checked before the run is created, so a refused request writes nothing.
+    const batch = this.runs.checkBatch({ metrics: [], params: params.params, tags: [] });
     const { project } = await this.loadProject(experimentId, {});
     const tags: KeyValue[] = [
       { key: FLOPS_TAGS.round, value: String(params.round) },
@@ -233,9 +234,7 @@ export class FlopsService {
       tags,
       caller: params.caller,
     });
-    if (params.params.length > 0) {
-      await this.runs.logBatch(run.info.runId, { metrics: [], params: params.params, tags: [] });
-    }
+    if (batch.params.length > 0) await this.runs.logBatch(run.info.runId, batch);
     return this.getRound(experimentId, params.round, params.cycle);
   }
 
@@ -288,12 +287,12 @@ export class FlopsService {
     for (const id of unique) {
       if (!byId.has(id)) throw flopsProjectNotFound(id);
     }
-    const roundRuns = projects.flatMap((p) => p.rounds.map((r) => r.runId));
+    // Read by project, not by run id: one statement however many rounds (cluster-level rounds'
+    // rows are read too, and dropped below).
+    const selection = { experimentIds: unique };
     const [latest, systemRows] = await Promise.all([
-      metricKeys.length > 0
-        ? this.store.latestMetrics({ runIds: roundRuns }, metricKeys)
-        : Promise.resolve([]),
-      system ? this.store.systemMetricSummaries({ runIds: roundRuns }) : Promise.resolve([]),
+      metricKeys.length > 0 ? this.store.latestMetrics(selection, metricKeys) : Promise.resolve([]),
+      system ? this.store.systemMetricSummaries(selection) : Promise.resolve([]),
     ]);
     return unique.map((id) => {
       const project = byId.get(id) as FlopsProject;
@@ -310,7 +309,9 @@ export class FlopsService {
           }))
           .sort((a, b) => a.round - b.round),
       }));
-      const systemKeys = [...new Set(systemRows.map((s) => s.key))].sort();
+      const systemKeys = [
+        ...new Set(systemRows.filter((s) => roundOf.has(s.runId)).map((s) => s.key)),
+      ].sort();
       const systemSeries = systemKeys.map((key): SystemSeries => ({
         key,
         points: systemRows
@@ -334,20 +335,8 @@ export class FlopsService {
     return { ...loaded.project, rounds };
   }
 
-  private async loadProject(
-    experimentId: string,
-    read: { metrics?: boolean },
-  ): Promise<LoadedProject> {
-    validateProjectKey(experimentId);
-    const record = await this.store.getExperiment(experimentId);
-    if (!record || record.lifecycleStage !== 'active') throw flopsProjectNotFound(experimentId);
-    const runs = await this.store.findRuns([experimentId]);
-    const data: RoundData = read.metrics
-      ? { metrics: await this.store.latestMetrics({ experimentIds: [experimentId] }) }
-      : {};
-    const project = assembleProject(record, runs, this.naming, data);
-    if (!project) throw flopsProjectNotFound(experimentId);
-    return { project, record, runs };
+  private loadProject(experimentId: string, read: { metrics?: boolean }): Promise<LoadedProject> {
+    return loadFlopsProject(this.store, this.naming, experimentId, read);
   }
 
   /** Projects from their experiments and runs (no metrics), in one read of the runs. */
@@ -386,11 +375,7 @@ function metricValuesOf(rows: FlopsMetricRecord[], runId: string): MetricValue[]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-interface LoadedProject {
-  project: FlopsProject;
-  record: FlopsExperimentRecord;
-  runs: FlopsRunRecord[];
-}
+type LoadedProject = LoadedFlopsProject;
 
 function pageSize(maxResults: number | undefined): number {
   if (maxResults === undefined) return DEFAULT_PAGE_SIZE;
