@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import {
-  assembleProject,
-  FlopsNaming,
-  FlopsProject,
-  flopsProjectNotFound,
-  FlopsStore,
-  validateProjectKey,
-} from '@app/domain';
+import { FlopsNaming, FlopsProject, FlopsStore, loadFlopsProject } from '@app/domain';
 
 /**
  * One FLOps project as promotion needs it (its rounds with their latest metrics, best round and
- * trained model), in three reads however many rounds it has. The access guard has checked the
+ * trained model), loaded as the tracking view loads it. The access guard has checked the
  * caller's read on the experiment already.
  */
 @Injectable()
@@ -23,19 +16,6 @@ export class FlopsProjectReader {
 
   /** RESOURCE_DOES_NOT_EXIST when the experiment is missing, deleted or not a FLOps project. */
   async get(experimentId: string): Promise<FlopsProject> {
-    // The guard checks it too, but not for unrestricted callers.
-    validateProjectKey(experimentId);
-    const experiment = await this.store.getExperiment(experimentId);
-    if (!experiment || experiment.lifecycleStage !== 'active') {
-      throw flopsProjectNotFound(experimentId);
-    }
-    const selection = { experimentIds: [experiment.experimentId] };
-    const [runs, metrics] = await Promise.all([
-      this.store.findRuns(selection.experimentIds),
-      this.store.latestMetrics(selection),
-    ]);
-    const project = assembleProject(experiment, runs, this.naming, { metrics });
-    if (!project) throw flopsProjectNotFound(experimentId);
-    return project;
+    return (await loadFlopsProject(this.store, this.naming, experimentId)).project;
   }
 }
