@@ -247,6 +247,37 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
       }),
     });
 
+    // The experiment as a FLOps project whose round 1 carries the trained model, promoted.
+    await call('POST', 'experiments/set-experiment-tag', {
+      experiment_id: experimentId,
+      key: 'flops.project_id',
+      value: 'snap',
+    });
+    label = 'PUT mlflow-artifacts/artifacts/*';
+    const upload = await t.http
+      .put(
+        `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/logged_model_artifact/MLmodel`,
+      )
+      .auth(TOUR_USER.username, TOUR_USER.password)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from('flavors: {}\n'));
+    if (upload.status !== 200) {
+      throw new Error(`${label} answered ${upload.status}: ${upload.text}`);
+    }
+    await call('POST', 'runs/log-model', {
+      run_id: runId,
+      model_json: JSON.stringify({
+        artifact_path: 'logged_model_artifact',
+        flavors: {},
+        run_id: runId,
+        utc_time_created: '2026-12-02 10:00:01.000000',
+      }),
+    });
+    const promote = 'projects/:id/register-model';
+    await flops('POST', `projects/${experimentId}/register-model`, promote, { alias: 'champion' });
+    await flops('POST', `projects/${experimentId}/register-model`, promote, {});
+    await flops('GET', `projects/${experimentId}/lineage`, 'projects/:id/lineage');
+
     await call('POST', 'registered-models/create', {
       name: 'flops-model',
       tags: [{ key: 'k', value: 'v' }],

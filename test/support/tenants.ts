@@ -76,6 +76,9 @@ export type ServiceName = 'suite' | 'tracking' | 'model-registry' | 'artifact-pr
 export function serviceOf(url: string): Exclude<ServiceName, 'suite'> {
   if (/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\//.test(url)) return 'artifact-proxy';
   if (/(^|\/)(registered-models|model-versions)\//.test(url)) return 'model-registry';
+  if (/^\/(ajax-)?api\/2\.0\/flops\/projects\/[^/]+\/(register-model|lineage)$/.test(url)) {
+    return 'model-registry';
+  }
   return 'tracking';
 }
 
@@ -209,8 +212,10 @@ async function ok(d: Deployment, request: MatrixRequest, authorization: string):
 }
 
 /**
- * Through the HTTP API as `owner`: an experiment (tag `et`; a FLOps project with its run as
- * round 1) with a run (metric `m`, param `p`, tag `t`, a dataset input), the run's `f.txt` and `model/MLmodel` uploaded through the proxy, a
+ * Through the HTTP API as `owner`: an experiment (tag `et`; a FLOps project by its
+ * `flops.project_id` tag) with a run (metric `m`, param `p`, tag `t`, round 1 by `flops.round`, a
+ * dataset input), the run's `f.txt`, `model/MLmodel` and the FLOps trained model
+ * `logged_model_artifact/MLmodel` (with its log-model entry) uploaded through the proxy, a
  * logged model (tag `lt`) with an `MLmodel`, a trace (tag `tt`) with its data, and a registered model (tag `rt`) whose version 1
  * (tag `vt`) comes from the run, with alias `champion`.
  */
@@ -265,6 +270,16 @@ export async function createTenantFixtures(
   const artifactText = `${label} artifact bytes`;
   await put(`${runPrefix}/f.txt`, artifactText);
   await put(`${runPrefix}/model/MLmodel`, `flavors: {} # ${label}\n`);
+  await put(`${runPrefix}/logged_model_artifact/MLmodel`, `flavors: {} # ${label}\n`);
+  await post('runs/log-model', {
+    run_id: runId,
+    model_json: JSON.stringify({
+      run_id: runId,
+      artifact_path: 'logged_model_artifact',
+      utc_time_created: '2024-12-03 14:00:00.000000',
+      flavors: {},
+    }),
+  });
 
   const loggedModelId = (
     (

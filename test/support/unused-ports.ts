@@ -35,6 +35,7 @@ import {
   NewAuditEvent,
   NewUser,
   Permission,
+  ReadableBy,
   RegisteredModel,
   RegisteredModelGrant,
   ResolvedExperiment,
@@ -214,6 +215,19 @@ export abstract class UnusedModelRegistryStore extends ModelRegistryStore {
   }
   createModelVersion(_input: CreateModelVersionInput): Promise<ModelVersion> {
     return unused('ModelRegistryStore.createModelVersion');
+  }
+  findModelVersionsByTag(
+    _key: string,
+    _values: string[],
+    _readableBy: ReadableBy | null,
+  ): Promise<ModelVersion[]> {
+    return unused('ModelRegistryStore.findModelVersionsByTag');
+  }
+  createModelVersionOnce(
+    _input: CreateModelVersionInput,
+    _match: KeyValue[],
+  ): Promise<{ version: ModelVersion; created: boolean }> {
+    return unused('ModelRegistryStore.createModelVersionOnce');
   }
   getModelVersion(_name: string, _version: number): Promise<ModelVersion> {
     return unused('ModelRegistryStore.getModelVersion');

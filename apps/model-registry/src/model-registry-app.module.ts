@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ArtifactStoreModule } from '@app/artifact-store';
-import { artifactStoreSettings, backendStoreSettings } from '@app/config';
+import { artifactStoreSettings, backendStoreSettings, flopsNamingPatterns } from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 
@@ -19,6 +19,9 @@ export const MODEL_REGISTRY_SERVICE: MlflowService<ModelRegistryEnv> = {
   imports: (config) => [
     PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
     ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
-    ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),
+    ModelRegistryModule.register({
+      modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
+      flopsNaming: flopsNamingPatterns(config),
+    }),
   ],
 };

@@ -1,5 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { FlopsNaming, FlopsNamingPatterns } from '@app/domain';
+
+import { FlopsProjectReader } from './flops-promotion/flops-project-reader';
+import { FlopsPromotionController } from './flops-promotion/flops-promotion.controller';
+import { FlopsPromotionService } from './flops-promotion/flops-promotion.service';
 import { ModelRegistryOptions } from './model-registry-options';
 import { ModelSourceResolver } from './model-versions/model-source-resolver';
 import { ModelVersionArtifactsController } from './model-versions/model-version-artifacts.controller';
@@ -14,6 +19,8 @@ export { ModelRegistryOptions } from './model-registry-options';
 export interface ModelRegistryModuleOptions {
   /** MODEL_VERSION_SOURCE_REGEX: new model version sources must match it. */
   modelVersionSourceRegex?: string;
+  /** How FLOps projects and rounds are named (promotion recognises them as the view does). */
+  flopsNaming?: FlopsNamingPatterns;
 }
 
 /**
@@ -32,6 +39,7 @@ export class ModelRegistryModule {
         RegisteredModelsController,
         ModelVersionsController,
         ModelVersionArtifactsController,
+        FlopsPromotionController,
       ],
       providers: [
         { provide: ModelRegistryOptions, useValue: registryOptions },
@@ -39,6 +47,12 @@ export class ModelRegistryModule {
         ModelVersionsService,
         ModelSourceResolver,
         ModelVersionArtifactsService,
+        {
+          provide: FlopsNaming,
+          useValue: new FlopsNaming(options.flopsNaming),
+        },
+        FlopsProjectReader,
+        FlopsPromotionService,
       ],
     };
   }

@@ -33,6 +33,9 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
       flopsNaming: flopsNamingPatterns(config),
     }),
     ArtifactProxyModule.register(),
-    ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),
+    ModelRegistryModule.register({
+      modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
+      flopsNaming: flopsNamingPatterns(config),
+    }),
   ],
 };

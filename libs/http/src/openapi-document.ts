@@ -133,6 +133,8 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/2.0/mlflow/tokens/list': 'listTokens',
   'POST /api/2.0/mlflow/tokens/revoke': 'revokeToken',
   'GET /api/2.0/mlflow/audit/search': 'searchAuditEvents',
+  'POST /api/2.0/flops/projects/{experiment_id}/register-model': 'registerFlopsProjectModel',
+  'GET /api/2.0/flops/projects/{experiment_id}/lineage': 'getFlopsProjectLineage',
 };
 
 const AJAX_PREFIX = '/ajax-api/';
@@ -163,6 +165,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "MLflow's basic-auth API (its AuthServiceClient works unchanged): users, and grants on experiments and registered models, plus who holds which. Under /api/2.0 only, like MLflow. Served by tracking.",
   'API tokens':
     'Bearer tokens of the caller, optionally scoped to one experiment (FLOps project); a secret is shown once. Served by tracking.',
+  'FLOps promotion':
+    "A FLOps project's trained model registered as a model version, tagged with the project and its rounds. Served by model-registry.",
   'audit log':
     'Who changed users, permissions and tokens, when and from where. Served by tracking.',
 };

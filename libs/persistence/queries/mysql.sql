@@ -63,12 +63,12 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 
 -- GET flops/projects
 SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.lifecycle_stage = 'active' AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags pt WHERE pt.experiment_id = e.experiment_id AND pt.`key` = ?)) AND e.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags nt WHERE nt.experiment_id = e.experiment_id AND nt.`key` = ? AND nt.`value` LIKE ? ESCAPE '!'));
-SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
-SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
-SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
-SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
-SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
-SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?, …);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?, …) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active' AND m.`key` IN (?, …);
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?, …) AND m.`key` NOT LIKE ? ESCAPE '!';
 
 -- GET flops/projects/:id
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -87,6 +87,18 @@ SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_
 SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
 SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id/lineage
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN model_version_tags f0 ON f0.registered_model_id = mv.registered_model_id AND f0.version = mv.version AND f0.`key` = ? AND f0.`value` IN (?) WHERE mv.current_stage <> ? AND rm.id IN (SELECT gp.registered_model_id FROM registered_model_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS');
+SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
+SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 
 -- GET flops/projects/:id/rounds
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -182,10 +194,10 @@ SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_up
 
 -- GET registered-models/search
 SELECT rm.id, rm.name, rm.creation_time, rm.last_updated_time, rm.description, rm.owner FROM registered_models rm WHERE rm.name LIKE ? AND NOT EXISTS (SELECT 1 FROM registered_model_tags pt WHERE pt.registered_model_id = rm.id AND pt.`key` = ? AND pt.`value` = ?) AND rm.id IN (SELECT gp.registered_model_id FROM registered_model_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') ORDER BY rm.name ASC LIMIT ? OFFSET ?;
-SELECT registered_model_id, `key` AS k, `value` AS v FROM registered_model_tags WHERE registered_model_id IN (?) ORDER BY registered_model_id, `key`;
-SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
-SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN (SELECT registered_model_id, current_stage, MIN(version) AS first_version, MAX(version) AS latest_version FROM model_versions WHERE registered_model_id IN (?) AND current_stage <> ? GROUP BY registered_model_id, current_stage) g ON g.registered_model_id = mv.registered_model_id AND g.latest_version = mv.version ORDER BY mv.registered_model_id, g.first_version;
-SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) OR (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
+SELECT registered_model_id, `key` AS k, `value` AS v FROM registered_model_tags WHERE registered_model_id IN (?, …) ORDER BY registered_model_id, `key`;
+SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?, …) ORDER BY registered_model_id, alias;
+SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN (SELECT registered_model_id, current_stage, MIN(version) AS first_version, MAX(version) AS latest_version FROM model_versions WHERE registered_model_id IN (?, …) AND current_stage <> ? GROUP BY registered_model_id, current_stage) g ON g.registered_model_id = mv.registered_model_id AND g.latest_version = mv.version ORDER BY mv.registered_model_id, g.first_version;
+SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) OR (registered_model_id = ? AND version = ?) OR (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
 
 -- GET runs/get
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ?;
@@ -315,6 +327,31 @@ SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_
 SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
 SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- POST flops/projects/:id/register-model
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT run_uuid, artifact_uri FROM runs WHERE run_uuid IN (?);
+INSERT INTO registered_models (name, creation_time, last_updated_time, description, owner, next_version) VALUES (?, …, 1);
+INSERT INTO registered_model_permissions (registered_model_id, user_id, permission) VALUES (?, …, 'MANAGE');
+INSERT INTO registered_model_tags (registered_model_id, `key`, `value`) VALUES (?, …) ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+SELECT id, next_version FROM registered_models WHERE name = ? FOR UPDATE;
+SELECT mv.version FROM model_versions mv WHERE mv.registered_model_id = ? AND mv.current_stage <> ? AND mv.source = ? AND EXISTS (SELECT 1 FROM model_version_tags t0 WHERE t0.registered_model_id = mv.registered_model_id AND t0.version = mv.version AND t0.`key` = ? AND t0.`value` = ?) AND EXISTS (SELECT 1 FROM model_version_tags t1 WHERE t1.registered_model_id = mv.registered_model_id AND t1.version = mv.version AND t1.`key` = ? AND t1.`value` = ?) ORDER BY mv.version LIMIT 1;
+UPDATE registered_models SET next_version = next_version + 1, last_updated_time = ? WHERE id = ?;
+INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, description, user_id, current_stage, source, storage_location, run_id, run_link, status, status_message, model_id) VALUES (?, …);
+INSERT INTO model_version_tags (registered_model_id, version, `key`, `value`) VALUES (?, …), … ON DUPLICATE KEY UPDATE `value` = VALUES(`value`);
+SELECT 1 AS present FROM model_versions WHERE registered_model_id = ? AND version = ? AND current_stage <> ?;
+INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, …) ON DUPLICATE KEY UPDATE `version` = VALUES(`version`);
+SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id WHERE rm.name = ? AND mv.version = ? AND mv.current_stage <> ?;
+SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
+SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
+SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_permissions p ON p.registered_model_id = rm.id AND p.user_id = ? WHERE rm.name = ?;
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
 
 -- POST flops/projects/:id/rounds
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -545,3 +582,7 @@ SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_perm
 SELECT 1 AS found FROM runs WHERE run_uuid = ?;
 SELECT request_id FROM trace_info WHERE request_id IN (?);
 INSERT IGNORE INTO trace_run_links (request_id, run_uuid) VALUES (?, …);
+-- PUT mlflow-artifacts/artifacts/*
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ?;
+SELECT owner_id FROM experiments WHERE experiment_id = ?;

@@ -201,4 +201,48 @@ describe('OpenAPI and Swagger UI on the suite', () => {
       'files',
     ]);
   });
+
+  it("documents FLOps promotion: the project's path parameter, the request fields and the lineage shapes", async () => {
+    const document = (await t.http.get('/docs-json')).body as OpenApiDocument & {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    type Operation = {
+      operationId?: string;
+      tags?: string[];
+      parameters?: { name: string; in: string }[];
+      responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+    };
+    const operation = (path: string, method: string) =>
+      (document.paths[path] as unknown as Record<string, Operation>)[method];
+    const register = operation('/api/2.0/flops/projects/{experiment_id}/register-model', 'post');
+    const lineage = operation('/api/2.0/flops/projects/{experiment_id}/lineage', 'get');
+    expect([register.operationId, lineage.operationId]).toEqual([
+      'registerFlopsProjectModel',
+      'getFlopsProjectLineage',
+    ]);
+    for (const op of [register, lineage]) {
+      expect(op.tags).toEqual(['FLOps promotion']);
+      expect(op.parameters?.filter((p) => p.in === 'path').map((p) => p.name)).toEqual([
+        'experiment_id',
+      ]);
+    }
+    expect(register.responses?.['200']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/RegisterProjectModelResponseDto',
+    );
+    const { schemas } = document.components;
+    expect(Object.keys(schemas.RegisterProjectModelRequestDto.properties ?? {}).sort()).toEqual([
+      'alias',
+      'archive_existing_versions',
+      'name',
+      'stage',
+    ]);
+    expect(Object.keys(schemas.FlopsLineageJsonDto.properties ?? {}).sort()).toEqual([
+      'best_round',
+      'best_round_metrics',
+      'experiment_id',
+      'model_round',
+      'objective',
+      'project_id',
+    ]);
+  });
 });

@@ -794,6 +794,21 @@ const MATRIX: RouteCase[] = [
     scoped((f) => ({ query: { projects: f.experimentId, metrics: 'm' } })),
   ),
 
+  // Promotion (model-registry): the fixture's round 1 carries the trained model.
+  ...flops(
+    'POST',
+    'projects/:experiment_id/register-model',
+    unscoped((f, base) => ({
+      path: projectPath(f, base, '/register-model'),
+      json: { alias: 'promoted' },
+    })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/lineage',
+    unscoped((f, base) => ({ path: projectPath(f, base, '/lineage') })),
+  ),
+
   ...root('GET', 'version', { kind: 'global', token: false, build: () => ({}) }),
 ];
 

@@ -5,5 +5,6 @@ export * from './objective';
 export * from './project-list';
 export * from './project-reader';
 export * from './project-view';
+export * from './promotion';
 export * from './records';
 export * from './tags';

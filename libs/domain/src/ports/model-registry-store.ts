@@ -111,6 +111,18 @@ export abstract class ModelRegistryStore {
    */
   abstract createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion>;
 
+  /**
+   * {@link createModelVersion}, unless a live version of the model already has `input.source`
+   * and every tag of `match` (same key, same value): then that version, unchanged, with
+   * `created: false` (the lowest-numbered one if several do). Decided under the model row's lock
+   * in the creating transaction, so concurrent identical calls (in any number of processes)
+   * leave exactly one version. RESOURCE_DOES_NOT_EXIST when the model is missing.
+   */
+  abstract createModelVersionOnce(
+    input: CreateModelVersionInput,
+    match: KeyValue[],
+  ): Promise<{ version: ModelVersion; created: boolean }>;
+
   /** A live version. */
   abstract getModelVersion(name: string, version: number): Promise<ModelVersion>;
 
@@ -142,6 +154,18 @@ export abstract class ModelRegistryStore {
   abstract searchModelVersions(
     query: SearchRegistryQuery,
   ): Promise<{ items: ModelVersion[]; hasMore: boolean }>;
+
+  /**
+   * Every live version with the tag `key` set to one of `values` (with its tags and aliases), of
+   * models the caller may read (`readableBy`; null: all), ordered by creation time, model name
+   * and number. A fixed number of statements however many values and versions: what the FLOps
+   * view asks for a page of projects (`flops.experiment_id` ∈ the page's experiments).
+   */
+  abstract findModelVersionsByTag(
+    key: string,
+    values: string[],
+    readableBy: ReadableBy | null,
+  ): Promise<ModelVersion[]>;
 
   /** Upsert; the version must be live. */
   abstract setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void>;

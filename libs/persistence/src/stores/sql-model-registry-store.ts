@@ -13,6 +13,7 @@ import {
   modelVersionNotFound,
   ModelVersionStatus,
   PROMPT_TAG_KEY,
+  ReadableBy,
   RegisteredModel,
   RegisteredModelAlias,
   registeredModelAlreadyExists,
@@ -53,6 +54,8 @@ const REGISTERED_MODEL_SEARCH: SearchColumns = {
     tag: { table: 'registered_model_tags', ownerMatch: (a) => `${a}.registered_model_id = rm.id` },
   },
 };
+const versionTagOf = (a: string) =>
+  `${a}.registered_model_id = mv.registered_model_id AND ${a}.version = mv.version`;
 const MODEL_VERSION_SEARCH: SearchColumns = {
   filterable: {
     name: 'rm.name',
@@ -67,11 +70,7 @@ const MODEL_VERSION_SEARCH: SearchColumns = {
     last_updated_timestamp: { expression: 'mv.last_updated_time', nullable: false },
   },
   keyValues: {
-    tag: {
-      table: 'model_version_tags',
-      ownerMatch: (a) =>
-        `${a}.registered_model_id = mv.registered_model_id AND ${a}.version = mv.version`,
-    },
+    tag: { table: 'model_version_tags', ownerMatch: versionTagOf },
   },
 };
 
@@ -228,7 +227,7 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
 
   async createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
     const now = Date.now();
-    const version = await this.sql.transaction(async (tx) => {
+    const number = await this.sql.transaction(async (tx) => {
       // The counter update takes the model row's lock (MySQL) and is serialised with every other
       // write (SQLite), so the number read back is ours alone, whichever process we run in.
       const { affectedRows } = await tx.execute(
@@ -240,48 +239,43 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
         'SELECT id, next_version FROM registered_models WHERE name = ?',
         [input.name],
       );
-      const modelId = num(row.id);
       const number = num(row.next_version) - 1;
-      await tx.execute(
-        'INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, description, user_id, current_stage, source, storage_location, run_id, run_link, status, status_message, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          modelId,
-          number,
-          now,
-          now,
-          input.description,
-          input.userId,
-          'None',
-          input.source,
-          input.storageLocation,
-          input.runId,
-          input.runLink,
-          'READY',
-          null,
-          input.modelId,
-        ],
-      );
-      await upsertVersionTags(tx, modelId, number, input.tags);
+      await insertVersion(tx, num(row.id), number, input, now);
       return number;
     });
-    return {
-      name: input.name,
-      version: String(version),
-      creationTimestamp: now,
-      lastUpdatedTimestamp: now,
-      userId: input.userId,
-      currentStage: 'None',
-      description: input.description,
-      source: input.source,
-      storageLocation: input.storageLocation,
-      runId: input.runId,
-      runLink: input.runLink,
-      status: 'READY',
-      statusMessage: null,
-      tags: [...input.tags].sort((a, b) => compareText(a.key, b.key)),
-      aliases: [],
-      modelId: input.modelId,
-    };
+    return createdVersion(input, number, now);
+  }
+
+  async createModelVersionOnce(
+    input: CreateModelVersionInput,
+    match: KeyValue[],
+  ): Promise<{ version: ModelVersion; created: boolean }> {
+    const now = Date.now();
+    return this.sql.transaction(async (tx) => {
+      // The model row's lock serialises this check with every other creator of the model.
+      const model = await lockModel(tx, input.name);
+      if (!model) throw registeredModelNotFound(input.name);
+      const tagMatches = match.map(
+        (_, i) =>
+          `EXISTS (SELECT 1 FROM model_version_tags t${i} WHERE t${i}.registered_model_id = mv.registered_model_id AND t${i}.version = mv.version AND t${i}.${q('key')} = ? AND t${i}.${q('value')} = ?)`,
+      );
+      const [existing] = await tx.select(
+        `SELECT mv.version FROM model_versions mv WHERE mv.registered_model_id = ? AND mv.current_stage <> ? AND mv.source = ?${tagMatches.map((m) => ` AND ${m}`).join('')} ORDER BY mv.version LIMIT 1`,
+        [model.id, DELETED_STAGE, input.source, ...match.flatMap((t) => [t.key, t.value])],
+      );
+      if (existing) {
+        return {
+          version: await requireVersion(tx, input.name, num(existing.version)),
+          created: false,
+        };
+      }
+      await tx.execute(
+        'UPDATE registered_models SET next_version = next_version + 1, last_updated_time = ? WHERE id = ?',
+        [now, model.id],
+      );
+      await insertVersion(tx, model.id, model.nextVersion, input, now);
+      return { version: createdVersion(input, model.nextVersion, now), created: true };
+    });
   }
 
   async getModelVersion(name: string, version: number): Promise<ModelVersion> {
@@ -376,6 +370,40 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     return { items: await hydrateVersions(this.sql, rows.slice(0, query.maxResults)), hasMore };
   }
 
+  async findModelVersionsByTag(
+    key: string,
+    values: string[],
+    readableBy: ReadableBy | null,
+  ): Promise<ModelVersion[]> {
+    const rows: Row[] = [];
+    for (const part of chunk([...new Set(values)], IN_CHUNK)) {
+      const search = new SearchStatement();
+      search.require('mv.current_stage <> ?', [DELETED_STAGE]);
+      search.keyValueFilter('model_version_tags', versionTagOf, {
+        type: 'tag',
+        key,
+        comparator: 'IN',
+        value: part,
+      });
+      requireReadableRegisteredModel(search, readableBy, 'rm.id');
+      const joins = search.joins();
+      const where = search.whereClause();
+      rows.push(
+        ...(await this.sql.select(`SELECT ${MV_COLUMNS} FROM ${MV_FROM} ${joins.sql}${where.sql}`, [
+          ...joins.params,
+          ...where.params,
+        ])),
+      );
+    }
+    rows.sort(
+      (a, b) =>
+        num(a.creation_time) - num(b.creation_time) ||
+        compareText(str(a.name), str(b.name)) ||
+        num(a.version) - num(b.version),
+    );
+    return hydrateVersions(this.sql, rows);
+  }
+
   async setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const model = await lockLiveVersion(tx, name, version);
@@ -463,6 +491,57 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     }
     return locations;
   }
+}
+
+async function insertVersion(
+  tx: SqlRunner,
+  modelId: number,
+  number: number,
+  input: CreateModelVersionInput,
+  now: number,
+): Promise<void> {
+  await tx.execute(
+    'INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, description, user_id, current_stage, source, storage_location, run_id, run_link, status, status_message, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      modelId,
+      number,
+      now,
+      now,
+      input.description,
+      input.userId,
+      'None',
+      input.source,
+      input.storageLocation,
+      input.runId,
+      input.runLink,
+      'READY',
+      null,
+      input.modelId,
+    ],
+  );
+  await upsertVersionTags(tx, modelId, number, input.tags);
+}
+
+/** The version just inserted from `input`, as a read would return it. */
+function createdVersion(input: CreateModelVersionInput, number: number, now: number): ModelVersion {
+  return {
+    name: input.name,
+    version: String(number),
+    creationTimestamp: now,
+    lastUpdatedTimestamp: now,
+    userId: input.userId,
+    currentStage: 'None',
+    description: input.description,
+    source: input.source,
+    storageLocation: input.storageLocation,
+    runId: input.runId,
+    runLink: input.runLink,
+    status: 'READY',
+    statusMessage: null,
+    tags: [...input.tags].sort((a, b) => compareText(a.key, b.key)),
+    aliases: [],
+    modelId: input.modelId,
+  };
 }
 
 /** The model row, locked for the rest of the transaction on MySQL (SQLite is already exclusive). */
