@@ -582,6 +582,7 @@ SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_perm
 SELECT 1 AS found FROM runs WHERE run_uuid = ?;
 SELECT request_id FROM trace_info WHERE request_id IN (?);
 INSERT OR IGNORE INTO trace_run_links (request_id, run_uuid) VALUES (?, …);
+
 -- PUT mlflow-artifacts/artifacts/*
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ?;
