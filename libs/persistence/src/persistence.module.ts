@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 
 import {
   ArtifactPartitions,
+  BackendStoreStatus,
+  DatabaseMeter,
   ExperimentStore,
   IdentityStore,
   LoggedModelStore,
@@ -14,6 +16,7 @@ import {
 import { createDataSource } from './data-source';
 import { dialectOf } from './dialects';
 import { prepareSchema } from './schema-guard';
+import { SqlBackendStoreStatus } from './sql-backend-store-status';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlArtifactPartitions } from './stores/sql-artifact-partitions';
@@ -93,8 +96,15 @@ export class PersistenceModule implements OnApplicationShutdown {
         },
         {
           provide: SqlExecutor,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new SqlExecutor(ds),
+          inject: [DataSource, { token: DatabaseMeter, optional: true }],
+          useFactory: (ds: DataSource, meter: DatabaseMeter | undefined) =>
+            new SqlExecutor(ds, meter),
+        },
+        {
+          provide: BackendStoreStatus,
+          inject: [SqlExecutor, PERSISTENCE_OPTIONS],
+          useFactory: (sql: SqlExecutor, opts: PersistenceOptions) =>
+            new SqlBackendStoreStatus(sql, opts.backendStoreUri),
         },
         {
           provide: PersistenceConfig,
@@ -138,6 +148,7 @@ export class PersistenceModule implements OnApplicationShutdown {
       exports: [
         DataSource,
         SqlExecutor,
+        BackendStoreStatus,
         PersistenceConfig,
         ExperimentStore,
         RunStore,
