@@ -69,6 +69,7 @@ async function main(): Promise<number> {
         extraEnv: {
           ...(ftpOk ? { ARTIFACTS_DESTINATION: args.ftpUrl } : {}),
           ...(args.auth ? BENCH_ADMIN_ENV : {}),
+          METRICS_ENABLED: String(args.metrics),
         },
         logFile: join(ROOT, 'bench', 'results', `${stamp}.suite.log`),
       });
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
     await logServerVersion(refDb);
     if (args.auth) await signInAsBenchUser(ctx.baseUrl);
     report.figure('bench.auth', args.auth ? 1 : 0, 'on');
+    report.figure('bench.metrics', args.metrics ? 1 : 0, 'on');
 
     if (sampler && pid !== undefined) {
       await sleep(2000);

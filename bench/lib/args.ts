@@ -21,6 +21,8 @@ export interface BenchArgs {
   artifactBytes: number;
   /** Start the suite with AUTH_MODE=basic and drive it as a signed-in user who is not an admin. */
   auth: boolean;
+  /** METRICS_ENABLED of the started suite, to measure what /metrics costs (default on). */
+  metrics: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -33,7 +35,9 @@ const USAGE = `usage: npm run bench -- [options]
   --keep-db              do not drop the scratch database at the end
   --ftp-url URL          FTP server for (g) (default ftp://flopsftp:flopsftp@127.0.0.1:2121/artifacts)
   --artifact-mib N       file size for (g) before scaling (default 1024)
-  --auth                 AUTH_MODE=basic, every request as a non-admin user (Basic credentials)`;
+  --auth                 AUTH_MODE=basic, every request as a non-admin user (Basic credentials)
+  --metrics on|off       METRICS_ENABLED of the started suite (default on): run twice to
+                         compare, e.g. --only b --metrics off`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = {
@@ -45,6 +49,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     ftpUrl: process.env.BENCH_FTP_URL ?? 'ftp://flopsftp:flopsftp@127.0.0.1:2121/artifacts',
     artifactBytes: 1024 * 1024 * 1024,
     auth: false,
+    metrics: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = splitFlag(argv[i]);
@@ -92,6 +97,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--auth':
         args.auth = true;
         break;
+      case '--metrics': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') fail(`--metrics must be on or off, got ${v}`);
+        args.metrics = v === 'on';
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);

@@ -53,9 +53,7 @@ export class ArtifactStoreRegistry {
    * destination with its credentials redacted.
    */
   create(destination: string, options: ArtifactStoreOptions = {}): ArtifactStore {
-    const match = SCHEME.exec(destination);
-    // A one-letter "scheme" is a Windows drive letter: a plain path.
-    const scheme = match && match[1].length > 1 ? match[1].toLowerCase() : 'file';
+    const scheme = schemeOf(destination);
     const factory = this.factories.get(scheme);
     if (!factory) {
       throw new Error(
@@ -65,6 +63,13 @@ export class ArtifactStoreRegistry {
     }
     return factory(destination, options);
   }
+}
+
+/** The scheme that picks the adapter (`file` for plain paths), lower-cased. */
+export function schemeOf(destination: string): string {
+  const match = SCHEME.exec(destination);
+  // A one-letter "scheme" is a Windows drive letter: a plain path.
+  return match && match[1].length > 1 ? match[1].toLowerCase() : 'file';
 }
 
 function decode(value: string, destination: string): string {

@@ -7,13 +7,16 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 
-import { ArtifactPartitions, ArtifactStore } from '@app/domain';
+import { ArtifactMeter, ArtifactPartitions, ArtifactStore, ArtifactStoreStatus } from '@app/domain';
 
 import {
   ArtifactStoreOptions,
   ArtifactStoreRegistry,
   defaultArtifactStoreRegistry,
+  schemeOf,
 } from './artifact-store-registry';
+import { StoreRootStatus } from './artifact-store-status';
+import { MeteredArtifactStore } from './metered-artifact-store';
 import { PartitionedArtifactStore } from './partitioned-artifact-store';
 
 export interface ArtifactStoreModuleOptions {
@@ -32,6 +35,8 @@ export interface ArtifactStoreModuleAsyncOptions {
 }
 
 const ARTIFACT_STORE_OPTIONS = Symbol('ARTIFACT_STORE_OPTIONS');
+/** The adapter the registry built, before metering and partitions. */
+const ADAPTER = Symbol('ARTIFACT_STORE_ADAPTER');
 
 /**
  * Binds the {@link ArtifactStore} port to the adapter the registry picks by the scheme of the
@@ -57,28 +62,43 @@ export class ArtifactStoreModule implements OnApplicationShutdown {
         },
         { provide: ArtifactStoreRegistry, useFactory: defaultArtifactStoreRegistry },
         {
+          provide: ADAPTER,
+          inject: [ArtifactStoreRegistry, ARTIFACT_STORE_OPTIONS],
+          useFactory: (registry: ArtifactStoreRegistry, opts: ArtifactStoreModuleOptions) =>
+            registry.create(opts.destination, {
+              logger: new Logger('ArtifactStore'),
+              ...opts.storeOptions,
+            }),
+        },
+        {
           provide: ArtifactStore,
           inject: [
-            ArtifactStoreRegistry,
+            ADAPTER,
             ARTIFACT_STORE_OPTIONS,
             { token: ArtifactPartitions, optional: true },
+            { token: ArtifactMeter, optional: true },
           ],
           useFactory: (
-            registry: ArtifactStoreRegistry,
+            adapter: ArtifactStore,
             opts: ArtifactStoreModuleOptions,
             partitions: ArtifactPartitions | undefined,
+            meter: ArtifactMeter | undefined,
           ) => {
-            const logger = new Logger('ArtifactStore');
-            const store = registry.create(opts.destination, {
-              logger,
-              ...opts.storeOptions,
-            });
+            const store = meter
+              ? new MeteredArtifactStore(adapter, schemeOf(opts.destination), meter)
+              : adapter;
             // Every app binds the partitions with its backend store; a bare store is for tools.
             return partitions ? new PartitionedArtifactStore(store, partitions) : store;
           },
         },
+        {
+          provide: ArtifactStoreStatus,
+          inject: [ADAPTER, ARTIFACT_STORE_OPTIONS],
+          useFactory: (adapter: ArtifactStore, opts: ArtifactStoreModuleOptions) =>
+            new StoreRootStatus(adapter, schemeOf(opts.destination), opts.destination),
+        },
       ],
-      exports: [ArtifactStoreRegistry, ArtifactStore],
+      exports: [ArtifactStoreRegistry, ArtifactStore, ArtifactStoreStatus],
     };
   }
 

@@ -46,7 +46,7 @@ describe(ConnectionPool.name, () => {
     const c = sut.acquire().then((l) => (order.push('c'), l));
     const d = sut.acquire().then((l) => (order.push('d'), l));
     await tick();
-    expect(sut.stats()).toEqual({ size: 2, idle: 0, leased: 2, waiting: 2 });
+    expect(sut.stats()).toEqual({ max: 2, size: 2, idle: 0, leased: 2, waiting: 2 });
 
     b.release();
     const leaseC = await c;
@@ -57,7 +57,7 @@ describe(ConnectionPool.name, () => {
     expect(leaseC.reused).toBe(true);
     leaseC.release();
     leaseD.release();
-    expect(sut.stats()).toEqual({ size: 2, idle: 2, leased: 0, waiting: 0 });
+    expect(sut.stats()).toEqual({ max: 2, size: 2, idle: 2, leased: 0, waiting: 0 });
   });
 
   it('retires a broken connection and replaces it on demand', async () => {

@@ -29,6 +29,8 @@ export interface Lease<T> {
 }
 
 export interface PoolStats {
+  /** Upper bound on `size`. */
+  max: number;
   /** Open connections plus connections being created. */
   size: number;
   idle: number;
@@ -119,6 +121,7 @@ export class ConnectionPool<T> {
   stats(): PoolStats {
     const leased = this.entries.reduce((sum, e) => sum + e.leases, 0);
     return {
+      max: this.options.maxConnections,
       size: this.entries.length + this.creating,
       idle: this.entries.filter((e) => e.leases === 0).length,
       leased,

@@ -1,5 +1,6 @@
 export * from './auth-settings';
 export * from './is-regular-expression';
 export * from './load-env';
+export * from './operations-settings';
 export * from './server-env';
 export * from './store-settings';

@@ -137,6 +137,26 @@ export class ServerEnv {
    */
   @IsKeyPrefixList()
   LEARNER_KEY_PREFIXES = DEFAULT_LEARNER_KEY_PREFIXES.join(',');
+
+  /** Serve Prometheus metrics at /metrics and measure for them. */
+  @IsIn(BOOLEAN_TEXT)
+  METRICS_ENABLED = 'true';
+
+  /** A bearer token /metrics requires (public without one, as scrapers expect), or its file. */
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN_FILE?: string;
+
+  /** How long a /health/ready answer is reused, in seconds (0: every probe checks the stores). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  READINESS_CACHE_SECONDS = 5;
 }
 
 /** LEARNER_KEY_PREFIXES as a list; empty when the rule is off. */

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { toJsonText } from './json-text';
+import { ServiceMetrics } from './operations';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -100,6 +101,7 @@ export function configureMlflowApp(
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  serviceMetricsOf(app)?.install(fastify);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload, done) => {
     if (DEFAULT_STREAMING_ROUTES.isStreamingUpload(request.method, request.url)) {
@@ -128,6 +130,15 @@ export function configureMlflowApp(
     return payload;
   });
   setupSwagger(app, title, serverUrl);
+}
+
+/** The app's metrics, unless METRICS_ENABLED is false. */
+function serviceMetricsOf(app: INestApplication): ServiceMetrics | undefined {
+  try {
+    return app.get(ServiceMetrics, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function readText(stream: NodeJS.ReadableStream, limit: number): Promise<string> {

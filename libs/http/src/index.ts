@@ -10,6 +10,7 @@ export * from './mlflow-http.module';
 export * from './mlflow-request.decorator';
 export * from './mlflow-service';
 export * from './mlflow-validation.pipe';
+export * from './operations';
 export * from './request-normalizer';
 export * from './routes';
 export * from './service-logger';

@@ -2,11 +2,18 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { authSettings, ConfigurationError, loadEnv, ServerEnv } from '@app/config';
+import {
+  authSettings,
+  ConfigurationError,
+  loadEnv,
+  operationsSettings,
+  ServerEnv,
+} from '@app/config';
 
 import { AccessModule } from './access';
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
+import { OperationsModule } from './operations';
 import { serviceLogger, startupLine } from './service-logger';
 
 /**
@@ -97,6 +104,7 @@ function rootModule<E extends ServerEnv>(service: MlflowService<E>, config: E): 
     imports: [
       MlflowHttpModule,
       AccessModule.register(authSettings(config)),
+      OperationsModule.register(operationsSettings(config)),
       ...service.imports(config),
     ],
   };

@@ -11,6 +11,8 @@ import { ERROR_CODES } from '@app/domain';
  */
 const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /health': 'health',
+  'GET /health/ready': 'readiness',
+  'GET /metrics': 'getMetrics',
   'GET /version': 'getVersion',
   'POST /api/2.0/mlflow/experiments/create': 'createExperiment',
   'GET /api/2.0/mlflow/experiments/get': 'getExperiment',
@@ -142,7 +144,7 @@ const API_PREFIX = '/api/';
 
 /** What each tag groups, and which deployable serves it when the services run apart. */
 const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  meta: 'Liveness and version, on every service.',
+  meta: 'Liveness, readiness, metrics and version, on every service.',
   'experiments (FLOps projects)':
     'An MLflow experiment is a FLOps project. Served by tracking (and the suite).',
   'runs (FLOps training rounds)':

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 
 import {
   ArtifactPartitions,
+  BackendStoreStatus,
+  DatabaseMeter,
   ExperimentStore,
   FlopsStore,
   IdentityStore,
@@ -16,6 +18,7 @@ import {
 import { createDataSource } from './data-source';
 import { dialectOf } from './dialects';
 import { prepareSchema } from './schema-guard';
+import { SqlBackendStoreStatus } from './sql-backend-store-status';
 import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlArtifactPartitions } from './stores/sql-artifact-partitions';
@@ -97,8 +100,15 @@ export class PersistenceModule implements OnApplicationShutdown {
         },
         {
           provide: SqlExecutor,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new SqlExecutor(ds),
+          inject: [DataSource, { token: DatabaseMeter, optional: true }],
+          useFactory: (ds: DataSource, meter: DatabaseMeter | undefined) =>
+            new SqlExecutor(ds, meter),
+        },
+        {
+          provide: BackendStoreStatus,
+          inject: [SqlExecutor, PERSISTENCE_OPTIONS],
+          useFactory: (sql: SqlExecutor, opts: PersistenceOptions) =>
+            new SqlBackendStoreStatus(sql, opts.backendStoreUri),
         },
         {
           provide: PersistenceConfig,
@@ -152,6 +162,7 @@ export class PersistenceModule implements OnApplicationShutdown {
       exports: [
         DataSource,
         SqlExecutor,
+        BackendStoreStatus,
         PersistenceConfig,
         ExperimentStore,
         RunStore,

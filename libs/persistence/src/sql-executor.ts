@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 
-import { MlflowError } from '@app/domain';
+import { DatabaseMeter, MlflowError, PoolUsage } from '@app/domain';
 
 import { DatabaseErrorKind, dialectOf, SqlDialect } from './dialects';
 import type { ExecuteResult, Row, SqlEngine, SqlRunner, SqlStatement, SqlValue } from './sql-types';
@@ -24,9 +24,17 @@ export class SqlExecutor implements SqlRunner {
   readonly dialect: SqlDialect;
   private readonly engine: SqlEngine;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    meter?: DatabaseMeter,
+  ) {
     this.dialect = dialectOf(dataSource);
-    this.engine = this.dialect.createEngine(dataSource);
+    this.engine = this.dialect.createEngine(dataSource, meter);
+  }
+
+  /** The engine's connections now. */
+  poolUsage(): PoolUsage {
+    return this.engine.poolUsage();
   }
 
   select<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {

@@ -1,3 +1,5 @@
+import type { PoolUsage } from '@app/domain';
+
 import type { SqlDialect } from './dialects/sql-dialect';
 
 export type SqlValue = string | number | bigint | boolean | null | Buffer;
@@ -29,4 +31,6 @@ export interface SqlEngine extends SqlRunner {
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
   /** INSERT/UPDATE/DELETE statements as one transaction; resolves to each one's affected rows. */
   executeBatch(statements: readonly SqlStatement[]): Promise<number[]>;
+  /** Its connections now (SQLite: its one connection, whose lock callers queue for). */
+  poolUsage(): PoolUsage;
 }

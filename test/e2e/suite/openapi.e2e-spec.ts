@@ -123,7 +123,7 @@ describe('OpenAPI and Swagger UI on the suite', () => {
     ]);
   });
 
-  it('declares Basic and bearer credentials on every operation but /health, with 401, 403 and 429', async () => {
+  it('declares Basic and bearer credentials on every operation but the probes and /metrics, with 401, 403 and 429', async () => {
     const document = (await t.http.get('/docs-json')).body as OpenApiDocument & {
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
     };
@@ -148,7 +148,8 @@ describe('OpenAPI and Swagger UI on the suite', () => {
         }
       }
     }
-    expect(unprotected).toEqual(['GET /health']);
+    // /metrics takes its own optional METRICS_TOKEN, outside the users' credentials.
+    expect(unprotected).toEqual(['GET /health', 'GET /health/ready', 'GET /metrics']);
   });
 
   it('documents request bodies with MLflow field names', async () => {

@@ -13,7 +13,7 @@ import { freePort } from '../../support/free-port';
 import { createScratchDatabase } from '../../support/mysql';
 import { migrate } from '../../support/test-app';
 
-/** Never connected to at boot: the FTP store opens connections on first use. */
+/** A closed port: the boot's readiness check finds it unreachable and says so, once. */
 const FTP_DESTINATION = 'ftp://flops:Sup3rSecret@127.0.0.1:1/artifacts';
 
 /**
@@ -75,12 +75,15 @@ describe.each(BACKENDS)('the startup line on %s', (backend) => {
   });
 
   it.each([SUITE_SERVICE, TRACKING_SERVICE, MODEL_REGISTRY_SERVICE, ARTIFACT_PROXY_SERVICE])(
-    '$name prints one uncoloured line naming its address and redacted stores',
+    '$name prints one uncoloured line naming its address and redacted stores, after the unreachable store',
     async (service) => {
       const output = await bootOutput(service, backendStoreUri);
       const lines = output.trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
+      expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(
+        /ERROR \[Readiness\] Artifact store ftp:\/\/\*\*\*@127\.0\.0\.1:1\/artifacts is unreachable: Artifact store unavailable: connection refused; not ready until it answers$/,
+      );
+      expect(lines[1]).toMatch(
         new RegExp(
           `LOG \\[${service.name}\\] version \\d+\\.\\d+\\.\\d+, listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
             `backend store (sqlite:///\\S+|mysql://\\*\\*\\*@\\S+); ` +

@@ -813,7 +813,7 @@ const MATRIX: RouteCase[] = [
 ];
 
 /** Served without a credential. */
-const PUBLIC_ROUTES = [/^\/health$/, /^\/docs($|\/|-json$|-yaml$)/];
+const PUBLIC_ROUTES = [/^\/health(\/ready)?$/, /^\/metrics$/, /^\/docs($|\/|-json$|-yaml$)/];
 /** The auth API (users, grants, tokens, audit): covered by its own specs, as it grows. */
 const AUTH_API_ROUTES = /^\/(ajax-)?api\/2\.0\/mlflow\/(.+\/)?(users|permissions|tokens|audit)\//;
 

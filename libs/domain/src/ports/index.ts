@@ -6,5 +6,6 @@ export * from './identity-store';
 export * from './learner-key-refusals';
 export * from './logged-model-store';
 export * from './model-registry-store';
+export * from './operations';
 export * from './run-store';
 export * from './trace-store';

@@ -1,5 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 
+import type { DatabaseMeter, PoolUsage } from '@app/domain';
+
 import type {
   ExecuteResult,
   Row,
@@ -108,7 +110,7 @@ export const MYSQL_DIALECT: SqlDialect = {
       await queryRunner.query('ALTER TABLE experiments AUTO_INCREMENT = 1');
     },
   },
-  createEngine: (dataSource) => new MysqlEngine(dataSource),
+  createEngine: (dataSource, meter) => new MysqlEngine(dataSource, meter),
 };
 
 /**
@@ -118,7 +120,24 @@ export const MYSQL_DIALECT: SqlDialect = {
 class MysqlEngine implements SqlEngine {
   readonly dialect = MYSQL_DIALECT;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly meter?: DatabaseMeter,
+  ) {
+    if (meter) timeAcquisitions(poolOf(dataSource), meter);
+  }
+
+  poolUsage(): PoolUsage {
+    const pool = poolOf(this.dataSource);
+    const open = pool._allConnections.length;
+    const idle = pool._freeConnections.length;
+    return {
+      max: pool.config.connectionLimit,
+      inUse: open - idle,
+      idle,
+      waiting: pool._connectionQueue.length,
+    };
+  }
 
   select<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.dataSource.query<T[]>(sql, params as SqlValue[]);
@@ -179,6 +198,7 @@ class MysqlEngine implements SqlEngine {
         await rollback(queryRunner).catch(() => undefined);
         const kind = MYSQL_DIALECT.classifyError(error);
         if (tries < MAX_TRANSACTION_ATTEMPTS && (kind === 'deadlock' || kind === 'lock-wait')) {
+          this.meter?.transactionRetried(kind);
           await sleep(5 * tries + Math.random() * 10 * tries);
           continue;
         }
@@ -188,6 +208,34 @@ class MysqlEngine implements SqlEngine {
       }
     }
   }
+}
+
+/** The parts of mysql2's pool read here (its own fields: mysql2 has no public pool statistics). */
+interface Mysql2Pool {
+  config: { connectionLimit: number };
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+  getConnection(callback: (error: unknown, connection: unknown) => void): void;
+}
+
+function poolOf(dataSource: DataSource): Mysql2Pool {
+  return (dataSource.driver as unknown as { pool: Mysql2Pool }).pool;
+}
+
+/**
+ * Every statement and transaction TypeORM runs takes its connection through `getConnection`:
+ * timing that one call measures how long requests queue for the pool.
+ */
+function timeAcquisitions(pool: Mysql2Pool, meter: DatabaseMeter): void {
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = (callback) => {
+    const start = performance.now();
+    getConnection((error, connection) => {
+      meter.connectionAcquired((performance.now() - start) / 1000);
+      callback(error, connection);
+    });
+  };
 }
 
 class MysqlTransactionRunner implements SqlRunner {

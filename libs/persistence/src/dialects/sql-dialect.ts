@@ -1,5 +1,7 @@
 import type { DataSource, DataSourceOptions, QueryRunner, TableColumnOptions } from 'typeorm';
 
+import type { DatabaseMeter } from '@app/domain';
+
 import type { BackendStoreTarget } from '../backend-store-uri';
 import type { SqlEngine, SqlValue } from '../sql-types';
 
@@ -93,8 +95,8 @@ export interface SqlDialect {
   readonly migratesOnStartByDefault: boolean;
   classifyError(error: unknown): DatabaseErrorKind;
   readonly schema: DialectSchema;
-  /** How this backend runs statements on an initialised DataSource. */
-  createEngine(dataSource: DataSource): SqlEngine;
+  /** How this backend runs statements on an initialised DataSource, timed by `meter` when bound. */
+  createEngine(dataSource: DataSource, meter?: DatabaseMeter): SqlEngine;
 }
 
 /** The driver's error code and number, wherever TypeORM put them. */

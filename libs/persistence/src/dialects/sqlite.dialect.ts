@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 
 import { DataSource } from 'typeorm';
 
+import type { DatabaseMeter, PoolUsage } from '@app/domain';
+
 import type {
   ExecuteResult,
   Row,
@@ -79,7 +81,7 @@ export const SQLITE_DIALECT: SqlDialect = {
     tableOptions: {},
     keepExperimentIdZero: () => Promise.resolve(),
   },
-  createEngine: (dataSource) => new SqliteEngine(dataSource),
+  createEngine: (dataSource, meter) => new SqliteEngine(dataSource, meter),
 };
 
 /**
@@ -92,8 +94,14 @@ class SqliteEngine implements SqlEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly runner: SqlRunner;
+  /** Calls queued behind the lock, and whether one holds it: SQLite's "pool". */
+  private waiting = 0;
+  private busy = false;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly meter?: DatabaseMeter,
+  ) {
     const prepare = (sql: string) => {
       let statement = this.statements.get(sql);
       if (!statement) {
@@ -152,8 +160,24 @@ class SqliteEngine implements SqlEngine {
     });
   }
 
+  poolUsage(): PoolUsage {
+    return { max: 1, inUse: this.busy ? 1 : 0, idle: this.busy ? 0 : 1, waiting: this.waiting };
+  }
+
   private exclusive<T>(work: () => Promise<T> | T): Promise<T> {
-    const run = this.queue.then(work, work);
+    const start = this.meter ? performance.now() : 0;
+    this.waiting++;
+    const locked = async () => {
+      this.waiting--;
+      this.busy = true;
+      this.meter?.connectionAcquired((performance.now() - start) / 1000);
+      try {
+        return await work();
+      } finally {
+        this.busy = false;
+      }
+    };
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
   }

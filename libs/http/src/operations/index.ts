@@ -1,0 +1,3 @@
+export * from './operations.module';
+export * from './operations-options';
+export * from './service-metrics';
