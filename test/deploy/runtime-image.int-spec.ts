@@ -25,6 +25,7 @@ describe(`the ${TARGET} image's runtime steps`, () => {
   let output = '';
   let port = 0;
 
+  // npm ci from the registry on a shared 2-core machine has taken up to 9 minutes.
   beforeAll(async () => {
     // The build stage's product for this target (`npm run build` builds every app).
     execFileSync(join(REPO, 'node_modules', '.bin', 'nest'), ['build', TARGET], {
@@ -33,7 +34,7 @@ describe(`the ${TARGET} image's runtime steps`, () => {
     });
     for (const stage of chain) replay(stage, build, scratch);
     port = await freePort();
-  }, 600_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     if (service?.exitCode === null) {
@@ -108,7 +109,8 @@ describe(`the ${TARGET} image's runtime steps`, () => {
 /** One stage's steps on the host: WORKDIR is the scratch folder, COPY --from reads that stage's WORKDIR in the repository. */
 function replay(stage: Stage, build: Stage, scratch: string): void {
   const buildDir = build.steps.find((s) => s.keyword === 'WORKDIR')?.content ?? '/';
-  const env = { ...process.env, ...stageEnv([stage]) };
+  // prefer-offline: the same lock file, with tarballs already in the npm cache taken from it.
+  const env = { ...process.env, ...stageEnv([stage]), npm_config_prefer_offline: 'true' };
   for (const step of stage.steps) {
     if (step.keyword === 'COPY') {
       const parts = step.content.split(/\s+/);
