@@ -23,7 +23,12 @@ module.exports = {
   // 5 s default while the machine is busy.
   testTimeout: 60_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      // test/deploy: the deployment files, checked as files.
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'int',
