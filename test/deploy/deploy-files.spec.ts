@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
 
 import {
   DEPLOY,
@@ -13,7 +14,6 @@ import {
   stageChain,
   stageEnv,
 } from './deploy-files';
-import { parseYamlSubset, YamlValue } from './yaml-subset';
 
 const stages = dockerfileStages();
 const nestProjects = (
@@ -313,6 +313,10 @@ describe('deploy/oakestra descriptors', () => {
   });
 });
 
+// The compose file read with the failsafe schema: every scalar a string, as compose sees them
+// before its own interpolation.
+type YamlValue = string | null | YamlValue[] | { [key: string]: YamlValue };
+
 type Compose = {
   services: Record<string, Record<string, YamlValue>>;
 };
@@ -320,7 +324,7 @@ type Compose = {
 describe('deploy/compose/docker-compose.yml', () => {
   const composeDir = join(DEPLOY, 'compose');
   const text = readFileSync(join(composeDir, 'docker-compose.yml'), 'utf8');
-  const compose = parseYamlSubset(text) as unknown as Compose;
+  const compose = parseYaml(text, { schema: 'failsafe', uniqueKeys: true }) as Compose;
   const services = compose.services;
   const envExample = Object.fromEntries(
     readFileSync(join(composeDir, '.env.example'), 'utf8')
@@ -424,18 +428,5 @@ describe('deploy/compose/docker-compose.yml', () => {
     expect(urls).toBeGreaterThanOrEqual(6);
     expect(env('tracking').ARTIFACT_PROXY_URL).toBe('http://artifact-proxy:5003');
     expect(env('model-registry').ARTIFACT_PROXY_URL).toBe('http://artifact-proxy:5003');
-  });
-});
-
-describe('parseYamlSubset', () => {
-  it('reads nested mappings, sequences and quoted scalars, and refuses what it does not know', () => {
-    expect(parseYamlSubset('a:\n  b: \'x # y\'\n  c:\n    - 1 # one\n    - "two"\nd:\n')).toEqual({
-      a: { b: 'x # y', c: ['1', 'two'] },
-      d: null,
-    });
-    expect(() => parseYamlSubset('a: &x 1')).toThrow('unsupported YAML construct');
-    expect(() => parseYamlSubset('a: [1, 2]')).toThrow('unsupported YAML construct');
-    expect(() => parseYamlSubset('a:\n  - b: 1')).toThrow('mappings inside sequences');
-    expect(() => parseYamlSubset('a: 1\na: 2')).toThrow('duplicate key a');
   });
 });
