@@ -5,9 +5,9 @@ import { ArtifactStoreModule } from '@app/artifact-store';
 import {
   artifactStoreSettings,
   backendStoreSettings,
+  flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
-  flopsNamingPatterns,
 } from '@app/config';
 import { MlflowService } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';

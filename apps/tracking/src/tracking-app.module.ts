@@ -4,9 +4,9 @@ import { ArtifactStoreModule } from '@app/artifact-store';
 import {
   artifactStoreSettings,
   backendStoreSettings,
+  flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
-  flopsNamingPatterns,
 } from '@app/config';
 import { MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';

@@ -18,9 +18,9 @@ import {
 import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
-import { LearnerPrivacyService } from './learner-privacy/learner-privacy.service';
 import { FlopsController } from './flops/flops.controller';
 import { FlopsService } from './flops/flops.service';
+import { LearnerPrivacyService } from './learner-privacy/learner-privacy.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
 import { MetricsAjaxController, MetricsController } from './metrics/metrics.controller';
