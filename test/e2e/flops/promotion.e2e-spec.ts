@@ -268,6 +268,31 @@ function describePromotion(
     }
   });
 
+  it("names the newest registered version of the trained model in tracking's project summary", async () => {
+    const lineage = await aliceRegistry.lineage(experimentId);
+    const versions = (lineage.body.versions as { model_version: Version }[]).map(
+      (v) => v.model_version,
+    );
+    const newest = versions[versions.length - 1];
+    const expected = {
+      name: newest.name,
+      version: newest.version,
+      current_stage: newest.current_stage,
+      aliases: newest.aliases ?? [],
+    };
+    const one = await aliceTracking.get(`${FLOPS}/${experimentId}`);
+    expect(one.status).toBe(200);
+    expect((one.body.project as { registered_version?: unknown }).registered_version).toEqual(
+      expected,
+    );
+    const list = await aliceTracking.get(FLOPS, { name: projectId });
+    expect(list.status).toBe(200);
+    const listed = (
+      list.body.projects as { experiment_id: string; registered_version?: unknown }[]
+    ).find((p) => p.experiment_id === experimentId);
+    expect(listed?.registered_version).toEqual(expected);
+  });
+
   it("serves the promoted version's files through get-artifact and its download URI", async () => {
     const key = { name: defaultName(), version: '1' };
     const uri = await aliceRegistry.get(`${API}/model-versions/get-download-uri`, key);

@@ -74,7 +74,9 @@ export class FlopsController {
       maxResults: dto.max_results,
       pageToken: dto.page_token,
     });
-    const response: ListProjectsResponseDto = { projects: page.items.map(toProjectJson) };
+    const response: ListProjectsResponseDto = {
+      projects: page.items.map((s) => toProjectJson(s.project, s.registeredVersion)),
+    };
     if (page.nextPageToken) response.next_page_token = page.nextPageToken;
     return response;
   }
@@ -98,7 +100,7 @@ export class FlopsController {
       tags: (dto.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' })),
       caller,
     });
-    return { project: toProjectJson(created) };
+    return { project: toProjectJson(created, null) };
   }
 
   @Get('projects/:experiment_id')
@@ -106,8 +108,12 @@ export class FlopsController {
   @ApiParam(EXPERIMENT_ID_PARAM)
   @ApiOperation({ summary: 'One project with its summary' })
   @ApiOkResponse({ type: ProjectResponseDto })
-  async getProject(@Param('experiment_id') experimentId: string): Promise<ProjectResponseDto> {
-    return { project: toProjectJson(await this.flops.getProject(experimentId)) };
+  async getProject(
+    @Param('experiment_id') experimentId: string,
+    @Caller() caller: Principal,
+  ): Promise<ProjectResponseDto> {
+    const summary = await this.flops.getProjectSummary(experimentId, caller);
+    return { project: toProjectJson(summary.project, summary.registeredVersion) };
   }
 
   @Get('projects/:experiment_id/rounds')
@@ -250,7 +256,10 @@ export class FlopsController {
     const body =
       format === 'csv'
         ? roundsCsv(found)
-        : JSON.stringify({ project: toProjectJson(found), rounds: found.rounds.map(toRoundJson) });
+        : JSON.stringify({
+            project: toProjectJson(found, null),
+            rounds: found.rounds.map(toRoundJson),
+          });
     void reply
       .status(200)
       .header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json')

@@ -8,6 +8,7 @@ import {
   FlopsRound,
   formatObjective,
   MetricValue,
+  ModelVersion,
   PROJECT_ORDER_FIELDS,
   PROJECT_STATES,
   RoundAggregation,
@@ -365,6 +366,17 @@ export class TrainedModelJsonDto {
   logged_model_id?: string;
 }
 
+export class RegisteredVersionJsonDto {
+  @ApiProperty({ example: 'flops-66f1a2b3c4d5e6f7a8b9c0d1' })
+  name!: string;
+  @ApiProperty({ example: '1' })
+  version!: string;
+  @ApiProperty({ example: 'Production' })
+  current_stage!: string;
+  @ApiProperty({ type: [String], example: ['champion'] })
+  aliases!: string[];
+}
+
 export class ProjectJsonDto {
   @ApiProperty({ example: '66f1a2b3c4d5e6f7a8b9c0d1' })
   project_id!: string;
@@ -394,6 +406,12 @@ export class ProjectJsonDto {
   model_uploaded!: boolean;
   @ApiPropertyOptional({ type: TrainedModelJsonDto })
   model?: TrainedModelJsonDto;
+  @ApiPropertyOptional({
+    type: RegisteredVersionJsonDto,
+    description:
+      "The registry's version of the current trained model (POST .../register-model), when the caller may read it",
+  })
+  registered_version?: RegisteredVersionJsonDto;
 }
 
 export class ListProjectsResponseDto {
@@ -528,7 +546,10 @@ export function toBestRoundJson(project: FlopsProject): BestRoundJsonDto | undef
     : undefined;
 }
 
-export function toProjectJson(project: FlopsProject): ProjectJsonDto {
+export function toProjectJson(
+  project: FlopsProject,
+  registeredVersion: ModelVersion | null,
+): ProjectJsonDto {
   const json: ProjectJsonDto = {
     project_id: project.projectId,
     experiment_id: project.experimentId,
@@ -554,6 +575,14 @@ export function toProjectJson(project: FlopsProject): ProjectJsonDto {
       artifact_path: project.model.artifactPath,
       artifact_uri: project.model.artifactUri,
       ...(project.model.loggedModelId ? { logged_model_id: project.model.loggedModelId } : {}),
+    };
+  }
+  if (registeredVersion) {
+    json.registered_version = {
+      name: registeredVersion.name,
+      version: registeredVersion.version,
+      current_stage: registeredVersion.currentStage,
+      aliases: [...registeredVersion.aliases],
     };
   }
   return json;

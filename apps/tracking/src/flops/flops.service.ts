@@ -5,6 +5,7 @@ import {
   decodePageToken,
   encodePageToken,
   FLOPS_TAGS,
+  FLOPS_VERSION_TAGS,
   FlopsExperimentRecord,
   FlopsMetricRecord,
   FlopsNaming,
@@ -20,6 +21,8 @@ import {
   MetricValue,
   MLFLOW_PARENT_RUN_TAG,
   MlflowError,
+  ModelRegistryStore,
+  ModelVersion,
   objectiveMetricKeys,
   orderProjects,
   Page,
@@ -28,7 +31,9 @@ import {
   parseProjectState,
   Principal,
   projectObjective,
+  promotedVersionsByExperiment,
   readableBy,
+  registeredVersionOf,
   RoundAggregation,
   roundAggregationTags,
   RunStatus,
@@ -52,6 +57,12 @@ export interface ListProjectsParams {
   orderBy?: string;
   maxResults?: number;
   pageToken?: string;
+}
+
+/** A project with the registered version of its trained model, if it was promoted. */
+export interface ProjectSummary {
+  project: FlopsProject;
+  registeredVersion: ModelVersion | null;
 }
 
 export interface CreateProjectParams {
@@ -108,9 +119,46 @@ export class FlopsService {
     private readonly naming: FlopsNaming,
     private readonly experiments: ExperimentsService,
     private readonly runs: RunsService,
+    private readonly registry: ModelRegistryStore,
   ) {}
 
-  async listProjects(params: ListProjectsParams): Promise<Page<FlopsProject>> {
+  /**
+   * The registered version of each project's trained model (promoted through the registry's FLOps
+   * promotion), as far as the caller may read it: one statement for the whole page.
+   */
+  private async registeredVersions(
+    projects: readonly FlopsProject[],
+    caller: Principal,
+  ): Promise<Map<string, ModelVersion>> {
+    const withModel = projects.filter((p) => p.model !== null);
+    const found = new Map<string, ModelVersion>();
+    if (withModel.length === 0) return found;
+    const versions = await this.registry.findModelVersionsByTag(
+      FLOPS_VERSION_TAGS.experimentId,
+      withModel.map((p) => p.experimentId),
+      readableBy(caller),
+    );
+    const promoted = promotedVersionsByExperiment(versions);
+    for (const project of withModel) {
+      const version = registeredVersionOf(project, promoted.get(project.experimentId) ?? []);
+      if (version) found.set(project.experimentId, version);
+    }
+    return found;
+  }
+
+  async listProjects(params: ListProjectsParams): Promise<Page<ProjectSummary>> {
+    const page = await this.listProjectPage(params);
+    const registered = await this.registeredVersions(page.items, params.caller);
+    return {
+      ...page,
+      items: page.items.map((project) => ({
+        project,
+        registeredVersion: registered.get(project.experimentId) ?? null,
+      })),
+    };
+  }
+
+  private async listProjectPage(params: ListProjectsParams): Promise<Page<FlopsProject>> {
     const state = parseProjectState(params.state);
     const order = parseProjectOrder(params.orderBy);
     const maxResults = pageSize(params.maxResults);
@@ -149,6 +197,12 @@ export class FlopsService {
   }
 
   /** RESOURCE_DOES_NOT_EXIST (the project's own message) when missing, deleted or no project. */
+  async getProjectSummary(experimentId: string, caller: Principal): Promise<ProjectSummary> {
+    const project = await this.getProject(experimentId);
+    const registered = await this.registeredVersions([project], caller);
+    return { project, registeredVersion: registered.get(experimentId) ?? null };
+  }
+
   async getProject(experimentId: string): Promise<FlopsProject> {
     return (await this.loadProject(experimentId, { metrics: true })).project;
   }

@@ -12,6 +12,7 @@ import {
   promotionIdentityTags,
   PromotionLineage,
   promotionLineageOf,
+  registeredVersionOf,
   validatePromotionModelName,
 } from './promotion';
 import { FlopsExperimentRecord, FlopsRunRecord } from './records';
@@ -151,6 +152,38 @@ describe('FLOps promotion lineage', () => {
     const grouped = promotedVersionsByExperiment([promoted, version('c', []), other]);
     expect([...grouped.keys()]).toEqual(['7', '8']);
     expect(grouped.get('7')).toEqual([{ version: promoted, lineage }]);
+  });
+
+  it("names the newest version promoted from the round that carries the project's model now", () => {
+    const current = project(3);
+    const lineage = promotionLineageOf(current) as PromotionLineage;
+    const at = (name: string, created: number, modelRound: number) => ({
+      version: {
+        name,
+        version: '1',
+        creationTimestamp: created,
+        lastUpdatedTimestamp: created,
+        userId: null,
+        currentStage: 'None' as const,
+        description: null,
+        source: 's',
+        storageLocation: 's',
+        runId: 'run3',
+        runLink: null,
+        status: 'READY' as const,
+        statusMessage: null,
+        tags: [],
+        aliases: [],
+        modelId: null,
+      },
+      lineage: { ...lineage, modelRound },
+    });
+    const older = at('older', 1, 3);
+    const newer = at('newer', 2, 3);
+    const earlierModel = at('earlier-model', 3, 2);
+    expect(registeredVersionOf(current, [older, newer, earlierModel])?.name).toBe('newer');
+    expect(registeredVersionOf(current, [earlierModel])).toBeNull();
+    expect(registeredVersionOf(project(null), [newer])).toBeNull();
   });
 
   it('reads no lineage from a version that was not promoted', () => {

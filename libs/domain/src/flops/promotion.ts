@@ -158,3 +158,29 @@ export function noTrainedModelError(projectId: string): MlflowError {
 function wholeNumber(text: string | undefined): number | null {
   return text !== undefined && /^\d{1,10}$/.test(text) ? Number(text) : null;
 }
+
+/**
+ * The registered version of `project`'s current trained model among the versions promoted from
+ * it: the newest one promoted from the round that carries the model now (an older round's version
+ * describes an earlier model). Null when the project has no model or it was never promoted.
+ */
+export function registeredVersionOf(
+  project: FlopsProject,
+  promoted: readonly PromotedVersion[],
+): ModelVersion | null {
+  const modelRound = project.model?.round;
+  if (modelRound === undefined) return null;
+  let newest: ModelVersion | null = null;
+  for (const { version, lineage } of promoted) {
+    if (lineage.modelRound !== modelRound) continue;
+    if (
+      newest === null ||
+      version.creationTimestamp > newest.creationTimestamp ||
+      (version.creationTimestamp === newest.creationTimestamp &&
+        Number(version.version) > Number(newest.version))
+    ) {
+      newest = version;
+    }
+  }
+  return newest;
+}
