@@ -15,13 +15,18 @@ import {
   defaultArtifactStoreRegistry,
 } from './artifact-store-registry';
 import { PartitionedArtifactStore } from './partitioned-artifact-store';
+import { ProxyArtifactStore, ProxyArtifactStoreOptions } from './proxy-artifact-store';
 
-export interface ArtifactStoreModuleOptions {
-  /** ARTIFACTS_DESTINATION: `file:<path>` or a plain path, `ftp://`, `ftps://`, `sftp://`. */
-  destination: string;
-  /** Settings that do not belong in the URI (credentials, pool size, timeouts). */
-  storeOptions?: ArtifactStoreOptions;
-}
+/** Either the store itself (`destination`) or the artifact proxy in front of it (`proxy`). */
+export type ArtifactStoreModuleOptions =
+  | {
+      /** ARTIFACTS_DESTINATION: `file:<path>` or a plain path, `ftp://`, `ftps://`, `sftp://`. */
+      destination: string;
+      /** Settings that do not belong in the URI (credentials, pool size, timeouts). */
+      storeOptions?: ArtifactStoreOptions;
+      proxy?: undefined;
+    }
+  | { proxy: ProxyArtifactStoreOptions; destination?: undefined };
 
 export interface ArtifactStoreModuleAsyncOptions {
   imports?: DynamicModule['imports'];
@@ -36,8 +41,8 @@ const ARTIFACT_STORE_OPTIONS = Symbol('ARTIFACT_STORE_OPTIONS');
 /**
  * Binds the {@link ArtifactStore} port to the adapter the registry picks by the scheme of the
  * destination URI (an unknown scheme fails at boot, listing the known ones), with each
- * experiment's files under its owner's directory (ArtifactPartitions), and closes it on
- * shutdown. Global, like PersistenceModule: every service that reads or writes artifacts shares
+ * experiment's files under its owner's directory (ArtifactPartitions), or, in a split
+ * deployment, to the artifact proxy ({@link ProxyArtifactStore}); and closes it on shutdown. Global, like PersistenceModule: every service that reads or writes artifacts shares
  * one store and its connection pool.
  */
 @Global()
@@ -69,6 +74,8 @@ export class ArtifactStoreModule implements OnApplicationShutdown {
             partitions: ArtifactPartitions | undefined,
           ) => {
             const logger = new Logger('ArtifactStore');
+            // The proxy partitions by owner itself (and by the caller it is told about).
+            if (opts.proxy) return new ProxyArtifactStore({ logger, ...opts.proxy });
             const store = registry.create(opts.destination, {
               logger,
               ...opts.storeOptions,

@@ -127,7 +127,7 @@ function jwtSettings(env: ServerEnv, problems: string[]): JwtSettings | undefine
 }
 
 /** A secret given inline or as a file (trailing newline dropped); both at once is refused. */
-function secret(
+export function secret(
   inline: string | undefined,
   file: string | undefined,
   name: string,

@@ -29,6 +29,8 @@ async function start(main: string, backendStoreUri: string): Promise<Service> {
     env: {
       ...process.env,
       BACKEND_STORE_URI: backendStoreUri,
+      // Tracking and the registry on their own name where artifacts are (split-deployment.e2e-spec).
+      ARTIFACTS_DESTINATION: `file:${join(ROOT, 'tmp', 'two-process-artifacts')}`,
       PORT: String(port),
       HOST: '127.0.0.1',
     },
