@@ -160,7 +160,7 @@ export class ProxyArtifactStore extends ArtifactStore {
         const status = response.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           errorOf(response, status).then(
-            (error) => fail(this.logged(error, status)),
+            ([error, detail]) => fail(this.logged(error, status, detail)),
             (error: unknown) => fail(this.unavailable(String(error), error)),
           );
           return;
@@ -222,11 +222,9 @@ export class ProxyArtifactStore extends ArtifactStore {
     return MlflowError.temporarilyUnavailable(UNAVAILABLE, 5, cause);
   }
 
-  private logged(error: MlflowError, status: number): MlflowError {
+  private logged(error: MlflowError, status: number, detail: string): MlflowError {
     if (error.code === 'TEMPORARILY_UNAVAILABLE' || status >= 500) {
-      this.options.logger?.warn(
-        `Artifact proxy answered ${status} ${error.code}: ${error.message}`,
-      );
+      this.options.logger?.warn(`Artifact proxy answered ${status} ${detail}`);
     }
     return error;
   }
@@ -263,22 +261,26 @@ function readJson(response: Readable): Promise<unknown> {
  * The proxy's error answer as an MlflowError: its 4xx answers pass on as they are (the client
  * sees what the proxy would have told it); a 5xx is the proxy failing, so retryable.
  */
-async function errorOf(response: IncomingMessage, status: number): Promise<MlflowError> {
+async function errorOf(response: IncomingMessage, status: number): Promise<[MlflowError, string]> {
   const body = (await readJson(response).catch(() => ({}))) as {
     error_code?: unknown;
     message?: unknown;
   };
   const code = typeof body.error_code === 'string' ? body.error_code : '';
   const message = typeof body.message === 'string' ? body.message : '';
+  const detail = `${code || 'no error_code'}: ${message || 'no message'}`;
   if (status >= 500) {
-    if (code === 'INSUFFICIENT_STORAGE') return new MlflowError(code, message);
+    if (code === 'INSUFFICIENT_STORAGE') return [new MlflowError(code, message), detail];
     const retryAfter = Number(response.headers['retry-after']);
-    return MlflowError.temporarilyUnavailable(
+    const error = MlflowError.temporarilyUnavailable(
       code === 'TEMPORARILY_UNAVAILABLE' && message ? message : UNAVAILABLE,
       Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : 5,
     );
+    return [error, detail];
   }
-  if (KNOWN_CODES.has(code) && message) return new MlflowError(code as ErrorCode, message);
-  if (status === 404) return MlflowError.resourceDoesNotExist('File not found');
-  return MlflowError.temporarilyUnavailable(UNAVAILABLE);
+  if (KNOWN_CODES.has(code) && message) {
+    return [new MlflowError(code as ErrorCode, message), detail];
+  }
+  if (status === 404) return [MlflowError.resourceDoesNotExist('File not found'), detail];
+  return [MlflowError.temporarilyUnavailable(UNAVAILABLE), detail];
 }
