@@ -273,6 +273,37 @@ describe('split deployment: tracking and registry reach artifacts only through t
       expect([missing.status, missing.json.error_code]).toEqual([404, 'RESOURCE_DOES_NOT_EXIST']);
     });
 
+    it("lists and downloads a logged model's files through tracking", async () => {
+      const created = await call('POST', api(tracking, 'logged-models'), alice, {
+        experiment_id: run.experimentId,
+        name: 'lm',
+        source_run_id: run.runId,
+      });
+      expect(created.status).toBe(200);
+      const info = (created.json.model as { info: { model_id: string; artifact_uri: string } })
+        .info;
+      const rootPath = info.artifact_uri.replace(/^mlflow-artifacts:(\/\/[^/]*)?\//, '');
+      expect(rootPath).toBe(`${run.experimentId}/models/${info.model_id}/artifacts`);
+      expect((await call('PUT', proxyFile(`${rootPath}/MLmodel`), alice, mlmodel)).status).toBe(
+        200,
+      );
+      const listing = await call(
+        'GET',
+        `${api(tracking, `logged-models/${info.model_id}/artifacts/directories`)}`,
+        alice,
+      );
+      expect(listing.json).toEqual({
+        root_uri: info.artifact_uri,
+        files: [{ path: 'MLmodel', is_dir: false, file_size: mlmodel.length }],
+      });
+      const file = await call(
+        'GET',
+        `${tracking!.url}/ajax-api/2.0/mlflow/logged-models/${info.model_id}/artifacts/files?${query({ artifact_file_path: 'MLmodel' })}`,
+        alice,
+      );
+      expect([file.status, file.bytes.equals(mlmodel)]).toEqual([200, true]);
+    });
+
     it("stores the UI's upload through the proxy", async () => {
       const note = Buffer.from(`note ${suffix}`);
       const uploaded = await call(
