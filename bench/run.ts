@@ -13,6 +13,7 @@ import { log, Report } from './lib/report';
 import { createScratchDb, ScratchDb } from './lib/scratch-db';
 import { appMain, MemorySampler, readMemory, sleep, StartedSuite, startSuite } from './lib/suite';
 import { ftpReachable, runArtifacts } from './workloads/artifacts';
+import { runFlops } from './workloads/flops';
 import { runHistory } from './workloads/history';
 import { LogBatchResult, runLogBatch } from './workloads/log-batch';
 import { runLogMetric } from './workloads/log-metric';
@@ -111,6 +112,7 @@ async function main(): Promise<number> {
       ['c', 'runs/search', () => runSearch(ctx)],
       ['d', 'get-history', () => runHistory(ctx)],
       ['g', 'artifact proxy', () => runArtifacts(ctx, ftpOk)],
+      ['h', 'FLOps view', () => runFlops(ctx)],
     ];
     for (const [id, title, work] of steps) {
       if (!args.only.has(id)) continue;

@@ -81,6 +81,24 @@ export class Client {
     return JSON.parse(await this.getText(path)) as T;
   }
 
+  /** Any request, answered with its status and text whatever the status (no HttpError). */
+  async request(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: { json?: string; raw?: Buffer },
+  ): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = { ...authHeaders() };
+    if (body?.json !== undefined) headers['content-type'] = 'application/json';
+    if (body?.raw !== undefined) headers['content-type'] = 'application/octet-stream';
+    const res = await this.pool.request({
+      method,
+      path,
+      headers,
+      body: body?.json ?? body?.raw,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 
 import { Client } from 'basic-ftp';
 import SftpClient from 'ssh2-sftp-client';
@@ -312,5 +313,86 @@ describe('createArtifactStore', () => {
       const err = (await store.list('').catch((e: unknown) => e)) as MlflowError;
       expect(err.code).toBe('TEMPORARILY_UNAVAILABLE');
     }
+  });
+});
+
+/**
+ * A process killed mid-upload (SIGKILL, OOM, a lost node) cannot remove its temp file, and the
+ * FTP server keeps the partial bytes: the next write of the same path (the client's retry)
+ * removes the temp files of that path that have not changed since it began.
+ */
+describe('FTP: temp files of abandoned uploads', () => {
+  const t = target(FTP_URI, 21);
+  const dir = `abandoned-${randomBytes(4).toString('hex')}`;
+  const abs = `${t.root}/${dir}`;
+  const stores: FtpArtifactStore[] = [];
+  let inspector: Client;
+
+  const newStore = () => {
+    const store = new FtpArtifactStore({ ...t });
+    stores.push(store);
+    return store;
+  };
+  const names = async () =>
+    (await inspector.list(abs))
+      .map((e) => e.name)
+      .filter((n) => n !== '.' && n !== '..')
+      .sort();
+  /** A temp file as a writer leaves it, last changed at `mdtm` (server time, via MDTM's set form). */
+  const plant = async (name: string, mdtm: string) => {
+    await inspector.uploadFrom(streamOf('partial'), `${abs}/${name}`);
+    await inspector.send(`MDTM ${mdtm} ${abs}/${name}`);
+  };
+
+  beforeAll(async () => {
+    inspector = await ftpClient(t);
+    await inspector.ensureDir(abs);
+  });
+
+  afterAll(async () => {
+    await inspector.removeDir(abs);
+    inspector.close();
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it("a write removes its path's abandoned temp files, not other paths' nor live ones", async () => {
+    await plant('.model.bin.upload-0123456789abcdef', '20200101000000');
+    await plant('.other.bin.upload-0123456789abcdef', '20200101000000');
+    // Changed after the write below began: an upload of the same path still sending.
+    await plant('.model.bin.upload-fedcba9876543210', '20990101000000');
+
+    await newStore().write(`${dir}/model.bin`, streamOf('complete'));
+
+    expect(await names()).toEqual([
+      '.model.bin.upload-fedcba9876543210',
+      '.other.bin.upload-0123456789abcdef',
+      'model.bin',
+    ]);
+    expect(await stores[0].list(dir)).toEqual([{ path: 'model.bin', isDir: false, fileSize: 8 }]);
+  });
+
+  it('an upload whose temp file was swept fails retryably and leaves the newer file in place', async () => {
+    const stalled = new PassThrough();
+    stalled.write('old, first part; ');
+    const older = newStore().write(`${dir}/race.bin`, stalled);
+    let tmp: string | undefined;
+    for (let i = 0; i < 200 && tmp === undefined; i++) {
+      tmp = (await names()).find((n) => n.startsWith('.race.bin.upload-'));
+      if (tmp === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(tmp).toBeDefined();
+    // As if it had stalled since long before the other instance's upload below.
+    await inspector.send(`MDTM 20200101000000 ${abs}/${tmp}`);
+
+    await newStore().write(`${dir}/race.bin`, streamOf('newer'));
+    stalled.end('old, second part');
+
+    const err = (await older.catch((e: unknown) => e)) as MlflowError;
+    expect([err.code, err.message]).toEqual([
+      'TEMPORARILY_UNAVAILABLE',
+      'Artifact store unavailable: the upload was superseded by another upload of the same path',
+    ]);
+    expect((await readAll(await stores[0].openRead(`${dir}/race.bin`))).toString()).toBe('newer');
+    expect((await names()).filter((n) => n.includes('race.bin'))).toEqual(['race.bin']);
   });
 });

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 
 import {
   ExperimentStore,
+  FlopsStore,
   IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
   RunStore,
+  TraceStore,
 } from '@app/domain';
 import { hashPassword } from '@app/http';
 import { SqlExecutor, SqlRunner } from '@app/persistence';
@@ -25,7 +27,14 @@ import { createTestApp, TestApp } from '../support/test-app';
 const TOUR_USER = { username: 'snap-user', password: 'snapshot-tour-Passw0rd' };
 const SNAPSHOT_DIR = join(__dirname, '../../libs/persistence/queries');
 const AJAX_ONLY = new Set(['metrics/get-history-bulk', 'experiments/search-datasets']);
-const STORE_PORTS = { ExperimentStore, RunStore, LoggedModelStore, ModelRegistryStore } as const;
+const STORE_PORTS = {
+  ExperimentStore,
+  RunStore,
+  LoggedModelStore,
+  TraceStore,
+  ModelRegistryStore,
+  FlopsStore,
+} as const;
 
 describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
   let t: TestApp;
@@ -74,12 +83,33 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     path: string,
     body?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    label = `${method} ${path.replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')}`;
+    label = `${method} ${path
+      .replace(/^logged-models\/(?!search)[^/]+/, 'logged-models/:model_id')
+      .replace(/^traces\/(?!delete-traces|link-to-run)[^/]+/, 'traces/:request_id')}`;
     const url = `/${AJAX_ONLY.has(path) ? 'ajax-api' : 'api'}/2.0/mlflow/${path}`;
     let req =
       method === 'GET'
         ? t.http.get(url).query(body ?? {})
         : t.http[method === 'POST' ? 'post' : method === 'PATCH' ? 'patch' : 'delete'](url);
+    req = req.auth(TOUR_USER.username, TOUR_USER.password);
+    if (method !== 'GET') {
+      req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
+    }
+    const res = await req;
+    if (res.status !== 200) throw new Error(`${label} answered ${res.status}: ${res.text}`);
+    return res.body as Record<string, unknown>;
+  }
+
+  /** A FLOps view route (`/api/2.0/flops/<path>`), labelled with its pattern. */
+  async function flops(
+    method: 'GET' | 'POST',
+    path: string,
+    pattern: string,
+    body?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    label = `${method} flops/${pattern}`;
+    const url = `/api/2.0/flops/${path}`;
+    let req = method === 'GET' ? t.http.get(url).query(body ?? {}) : t.http.post(url);
     req = req.auth(TOUR_USER.username, TOUR_USER.password);
     if (method !== 'GET') {
       req = req.set('Content-Type', 'application/json').send(JSON.stringify(body ?? {}));
@@ -285,6 +315,53 @@ describe.each(BACKENDS)('SQL snapshots on %s', (backend) => {
     await call('POST', 'registered-models/rename', { name: 'flops-model', new_name: 'flops-m2' });
     await call('DELETE', 'model-versions/delete', { name: 'flops-m2', version: '2' });
     await call('DELETE', 'registered-models/delete', { name: 'flops-m2' });
+
+    const trace = (await call('POST', 'traces', {
+      experiment_id: experimentId,
+      timestamp_ms: 1700000000000,
+      request_metadata: [{ key: 'mlflow.sourceRun', value: runId }],
+      tags: [{ key: 'mlflow.traceName', value: 'predict' }],
+    })) as { trace_info: { request_id: string } };
+    const requestId = trace.trace_info.request_id;
+    await call('PATCH', `traces/${requestId}`, {
+      timestamp_ms: 1700000000500,
+      status: 'OK',
+      tags: [{ key: 't', value: '1' }],
+    });
+    await call('GET', `traces/${requestId}/info`);
+    await call('PATCH', `traces/${requestId}/tags`, { key: 'k', value: 'v' });
+    await call('DELETE', `traces/${requestId}/tags`, { key: 'k' });
+    await call('POST', 'traces/link-to-run', { trace_ids: [requestId], run_id: runId });
+    await call('GET', 'traces', {
+      experiment_ids: [experimentId],
+      filter: `name = 'predict' AND run_id = '${runId}' AND tags.t = '1' AND timestamp_ms > 0`,
+      order_by: 'execution_time_ms DESC',
+      max_results: 10,
+    });
+    await call('POST', 'traces/delete-traces', {
+      experiment_id: experimentId,
+      max_timestamp_millis: 1700000000000,
+      max_traces: 5,
+    });
+    const project = (await flops('POST', 'projects', 'projects', {
+      project_id: 'snap',
+      objective: 'loss:min',
+    })) as { project: { experiment_id: string } };
+    const projectKey = project.project.experiment_id;
+    await flops('POST', `projects/${projectKey}/rounds`, 'projects/:id/rounds', { round: 1 });
+    await flops('POST', `projects/${projectKey}/rounds/1/finish`, 'projects/:id/rounds/:n/finish', {
+      metrics: [{ key: 'loss', value: 0.2 }],
+    });
+    await flops('GET', 'projects', 'projects', { state: 'finished', name: 'snap' });
+    await flops('GET', `projects/${projectKey}`, 'projects/:id');
+    await flops('GET', `projects/${projectKey}/rounds`, 'projects/:id/rounds');
+    await flops('GET', `projects/${projectKey}/rounds/1`, 'projects/:id/rounds/:n');
+    await flops('GET', `projects/${projectKey}/series`, 'projects/:id/series', {
+      metrics: 'loss',
+      system: 'true',
+    });
+    await flops('GET', 'series', 'series', { projects: projectKey, metrics: 'loss' });
+    await flops('GET', `projects/${projectKey}/best-round`, 'projects/:id/best-round');
 
     await call('DELETE', `logged-models/${modelId}`);
     await call('POST', 'runs/delete', { run_id: runId });

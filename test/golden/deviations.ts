@@ -11,6 +11,10 @@
  * - free proxy paths live in the caller's namespace when auth is on (MLflow has one namespace);
  * - file://<other host> sources: 400, not MLflow's 500; unlisted schemes (javascript:) refused;
  * - prompt-lab runs carry no pickled pyfunc model; gateway-proxy has no target; no /graphql.
+ * Tracing (README "Tracing"; e2e test/e2e/tracking/traces.e2e-spec.ts, no recorded exchanges):
+ * - mlflow.artifactLocation is server-owned: a client's value is dropped, set/delete of it is 400;
+ * - a 3.x trace_id recorded in another experiment is 400 RESOURCE_ALREADY_EXISTS;
+ * - tag/metadata values over 8,000 and 3.x previews over 1,000 characters are 400.
  */
 export interface Deviation {
   reason: string;

@@ -191,6 +191,8 @@ export interface TenantFixtures {
   /** The bytes of `<runPrefix>/f.txt`. */
   artifactText: string;
   loggedModelId: string;
+  /** An MLflow 2.x trace (tag `tt`, recorded in the run) with its `traces.json` uploaded. */
+  traceId: string;
   modelName: string;
   datasetName: string;
 }
@@ -207,9 +209,9 @@ async function ok(d: Deployment, request: MatrixRequest, authorization: string):
 }
 
 /**
- * Through the HTTP API as `owner`: an experiment (tag `et`) with a run (metric `m`, param `p`,
- * tag `t`, a dataset input), the run's `f.txt` and `model/MLmodel` uploaded through the proxy, a
- * logged model (tag `lt`) with an `MLmodel`, and a registered model (tag `rt`) whose version 1
+ * Through the HTTP API as `owner`: an experiment (tag `et`; a FLOps project with its run as
+ * round 1) with a run (metric `m`, param `p`, tag `t`, a dataset input), the run's `f.txt` and `model/MLmodel` uploaded through the proxy, a
+ * logged model (tag `lt`) with an `MLmodel`, a trace (tag `tt`) with its data, and a registered model (tag `rt`) whose version 1
  * (tag `vt`) comes from the run, with alias `champion`.
  */
 export async function createTenantFixtures(
@@ -227,7 +229,11 @@ export async function createTenantFixtures(
   const experimentId = (
     await post('experiments/create', {
       name: experimentName,
-      tags: [{ key: 'et', value: label }],
+      // Also a FLOps project (tag `flops.project_id`) whose run is its round 1.
+      tags: [
+        { key: 'et', value: label },
+        { key: 'flops.project_id', value: label },
+      ],
     })
   ).body.experiment_id as string;
   const run = (
@@ -235,6 +241,7 @@ export async function createTenantFixtures(
       experiment_id: experimentId,
       run_name: `${label}-run`,
       start_time: 1_700_000_000_000,
+      tags: [{ key: 'flops.round', value: '1' }],
     })
   ).body.run as { info: { run_id: string; artifact_uri: string } };
   const runId = run.info.run_id;
@@ -271,6 +278,18 @@ export async function createTenantFixtures(
   ).info.model_id;
   await put(`${experimentId}/models/${loggedModelId}/artifacts/MLmodel`, `flavors: {}\n`);
 
+  const traceId = (
+    (
+      await post('traces', {
+        experiment_id: experimentId,
+        timestamp_ms: 1_700_000_000_000,
+        request_metadata: [{ key: 'mlflow.sourceRun', value: runId }],
+        tags: [{ key: 'tt', value: label }],
+      })
+    ).body.trace_info as { request_id: string }
+  ).request_id;
+  await put(`${experimentId}/traces/${traceId}/artifacts/traces.json`, `{"spans": []}`);
+
   const modelName = `${label}-model`;
   await post('registered-models/create', {
     name: modelName,
@@ -294,6 +313,7 @@ export async function createTenantFixtures(
     runPrefix,
     artifactText,
     loggedModelId,
+    traceId,
     modelName,
     datasetName,
   };

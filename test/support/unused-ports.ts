@@ -12,6 +12,8 @@ import {
   CreateRunInput,
   DatasetInput,
   DatasetSummary,
+  DeleteTracesQuery,
+  EndTraceInput,
   ExperimentGrant,
   FileInfo,
   IdentityStore,
@@ -45,6 +47,10 @@ import {
   SearchLoggedModelsQuery,
   SearchRegistryQuery,
   SearchRunsQuery,
+  SearchTracesQuery,
+  StartTraceInput,
+  TraceInfo,
+  TraceStore,
   UpdateRunInput,
   User,
   UserCredentials,
@@ -141,6 +147,34 @@ export abstract class UnusedLoggedModelStore extends LoggedModelStore {
     _query: SearchLoggedModelsQuery,
   ): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
     return unused('LoggedModelStore.searchLoggedModels');
+  }
+}
+
+/** Every method of TraceStore refuses: a unit test's fake overrides only what its subject calls. */
+export abstract class UnusedTraceStore extends TraceStore {
+  startTrace(_input: StartTraceInput): Promise<TraceInfo> {
+    return unused('TraceStore.startTrace');
+  }
+  endTrace(_input: EndTraceInput): Promise<TraceInfo> {
+    return unused('TraceStore.endTrace');
+  }
+  getTraceInfo(_requestId: string): Promise<TraceInfo> {
+    return unused('TraceStore.getTraceInfo');
+  }
+  searchTraces(_query: SearchTracesQuery): Promise<{ items: TraceInfo[]; hasMore: boolean }> {
+    return unused('TraceStore.searchTraces');
+  }
+  deleteTraces(_query: DeleteTracesQuery): Promise<number> {
+    return unused('TraceStore.deleteTraces');
+  }
+  setTraceTag(_requestId: string, _key: string, _value: string): Promise<void> {
+    return unused('TraceStore.setTraceTag');
+  }
+  deleteTraceTag(_requestId: string, _key: string): Promise<void> {
+    return unused('TraceStore.deleteTraceTag');
+  }
+  linkTracesToRun(_requestIds: string[], _runId: string): Promise<void> {
+    return unused('TraceStore.linkTracesToRun');
   }
 }
 
@@ -303,6 +337,9 @@ export abstract class UnusedIdentityStore extends IdentityStore {
   }
   resolveLoggedModel(_modelId: string, _userId: number): Promise<ResolvedExperiment | null> {
     return unused('IdentityStore.resolveLoggedModel');
+  }
+  resolveTrace(_requestId: string, _userId: number): Promise<ResolvedExperiment | null> {
+    return unused('IdentityStore.resolveTrace');
   }
   resolveRegisteredModel(_name: string, _userId: number): Promise<ResolvedRegisteredModel | null> {
     return unused('IdentityStore.resolveRegisteredModel');

@@ -5,6 +5,7 @@ import { ArtifactStoreModule } from '@app/artifact-store';
 import {
   artifactStoreSettings,
   backendStoreSettings,
+  flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
 } from '@app/config';
@@ -31,6 +32,7 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
       TrackingModule.register({
         truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
         learnerKeyPrefixes: learnerKeyPrefixes(config),
+        flopsNaming: flopsNamingPatterns(config),
       }),
       ArtifactProxyModule.register(),
       ModelRegistryModule.register({ modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX }),

@@ -4,6 +4,7 @@ import { ArtifactStoreModule } from '@app/artifact-store';
 import {
   artifactStoreSettings,
   backendStoreSettings,
+  flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
 } from '@app/config';
@@ -29,6 +30,7 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
       TrackingModule.register({
         truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
         learnerKeyPrefixes: learnerKeyPrefixes(config),
+        flopsNaming: flopsNamingPatterns(config),
       }),
     ];
   },

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { FlopsNaming } from '@app/domain';
+
 import {
   AuditController,
   ExperimentPermissionsController,
@@ -16,6 +18,8 @@ import {
 import { ArtifactsService } from './artifacts/artifacts.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
+import { FlopsController } from './flops/flops.controller';
+import { FlopsService } from './flops/flops.service';
 import { LearnerPrivacyService } from './learner-privacy/learner-privacy.service';
 import { LoggedModelsController } from './logged-models/logged-models.controller';
 import { LoggedModelsService } from './logged-models/logged-models.service';
@@ -25,6 +29,12 @@ import { RunSearchAjaxController, RunSearchController } from './runs/run-search.
 import { RunSearchService } from './runs/run-search.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
+import {
+  TraceArtifactController,
+  TracesController,
+  TracesV3Controller,
+} from './traces/traces.controller';
+import { TracesService } from './traces/traces.service';
 import { TrackingOptions } from './tracking-options';
 import { PromptlabService } from './ui-routes/promptlab.service';
 import { UiRoutesController } from './ui-routes/ui-routes.controller';
@@ -33,7 +43,7 @@ export { TrackingOptions } from './tracking-options';
 
 /**
  * The MLflow tracking service: experiments (FLOps projects), runs (training rounds), metrics,
- * logged models; also users, permission grants, API tokens and the audit log (MLflow's basic-auth
+ * logged models, traces, and the FLOps view of them (projects and rounds); also users, permission grants, API tokens and the audit log (MLflow's basic-auth
  * API). Needs the store ports bound (PersistenceModule) by the app that mounts it.
  */
 @Module({})
@@ -43,7 +53,11 @@ export class TrackingModule {
       module: TrackingModule,
       controllers: [
         ExperimentsController,
+        FlopsController,
         LoggedModelsController,
+        TracesController,
+        TracesV3Controller,
+        TraceArtifactController,
         RunsController,
         RunSearchController,
         RunSearchAjaxController,
@@ -62,9 +76,12 @@ export class TrackingModule {
       providers: [
         { provide: TrackingOptions, useValue: options },
         LearnerPrivacyService,
+        { provide: FlopsNaming, useValue: new FlopsNaming(options.flopsNaming) },
+        FlopsService,
         ExperimentsService,
         PromptlabService,
         LoggedModelsService,
+        TracesService,
         RunsService,
         RunSearchService,
         MetricsService,

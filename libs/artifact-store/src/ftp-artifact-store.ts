@@ -18,6 +18,7 @@ import {
   storeError,
   STREAM_BUFFER_BYTES,
   tempNameFor,
+  tempPrefixFor,
   unavailable,
 } from './store-support';
 
@@ -213,6 +214,7 @@ export class FtpArtifactStore extends ArtifactStore {
     }
 
     const client = lease.connection;
+    const started = Date.now();
     try {
       await client.uploadFrom(detached.stream, tmp);
       const failure = detached.failure();
@@ -222,7 +224,6 @@ export class FtpArtifactStore extends ArtifactStore {
         throw failure;
       }
       await this.replace(client, tmp, abs);
-      lease.release();
     } catch (err) {
       if (err === detached.failure()) throw err;
       const broken = breaksConnection(err, client);
@@ -230,6 +231,14 @@ export class FtpArtifactStore extends ArtifactStore {
       detached.detach();
       await this.removeQuietly(tmp, broken ? undefined : client);
       throw detached.failure() ?? mapFtpError(err, 'other', client);
+    }
+    try {
+      await this.sweepAbandoned(client, abs, Date.now() - started);
+      lease.release();
+    } catch (err) {
+      // The file is in place; an abandoned temp file is met again on the next write.
+      lease.release(breaksConnection(err, client));
+      this.log('Could not remove the temporary files of abandoned uploads');
     }
   }
 
@@ -430,8 +439,45 @@ export class FtpArtifactStore extends ArtifactStore {
       await client.remove(tmp, true);
       throw invalidPath('is a directory');
     }
+    // Swept as abandoned by a newer upload of the same path (see sweepAbandoned): the file in
+    // place is that upload's and stays; the client's retry makes this one the last writer.
+    if ((await this.fileSize(client, tmp)) === null) {
+      throw unavailable('the upload was superseded by another upload of the same path');
+    }
     await client.remove(abs, true);
     await client.rename(tmp, abs);
+  }
+
+  /**
+   * Removes the temp files that earlier uploads of the same path left behind when their process
+   * died mid-transfer (SIGKILL, OOM, a lost node): the server keeps the partial file, and nothing
+   * but a later write of that path meets it again (a client's retry). A temp file counts as
+   * abandoned when it has not changed since this upload began, so a concurrent upload of the
+   * same path that is still sending keeps its own. MDTM has whole seconds on the server's clock:
+   * the start is taken as the new file's time minus this upload's duration, which is never later
+   * than the real start, and a temp file must be older by a full second.
+   */
+  private async sweepAbandoned(client: Client, abs: string, elapsedMs: number): Promise<void> {
+    const dir = posix.dirname(abs);
+    const prefix = tempPrefixFor(posix.basename(abs));
+    await client.cd(dir);
+    const candidates = (await client.list()).filter(
+      (e) => e.isFile && isSafeEntryName(e.name) && isTempName(e.name) && e.name.startsWith(prefix),
+    );
+    if (candidates.length === 0) return;
+    const began = (await client.lastMod(abs)).getTime() - elapsedMs;
+    for (const entry of candidates) {
+      const tmp = `${dir === '/' ? '' : dir}/${entry.name}`;
+      assertCommandSafe(tmp, 'path');
+      const modified = await client.lastMod(tmp).catch((err: unknown) => {
+        if (isReplyError(err)) return undefined; // gone already, or no MDTM
+        throw err;
+      });
+      if (modified && modified.getTime() + 1000 <= began) {
+        await client.remove(tmp, true);
+        this.log('Removed the temporary file of an abandoned upload');
+      }
+    }
   }
 
   /** Depth-first with absolute paths only; listing names are checked before use. */

@@ -15,8 +15,12 @@ const TEMP_NAME = /^\..*\.upload-[0-9a-f]{16}$/s;
 
 /** `.<name>.upload-<16 hex>` in the target's directory; the name part is capped to stay short. */
 export function tempNameFor(baseName: string): string {
-  const shortName = Array.from(baseName).slice(0, 40).join('');
-  return `.${shortName}.upload-${randomBytes(8).toString('hex')}`;
+  return `${tempPrefixFor(baseName)}${randomBytes(8).toString('hex')}`;
+}
+
+/** What every temp name of uploads to `baseName` starts with. */
+export function tempPrefixFor(baseName: string): string {
+  return `.${Array.from(baseName).slice(0, 40).join('')}.upload-`;
 }
 
 export function isTempName(name: string): boolean {

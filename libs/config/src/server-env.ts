@@ -1,7 +1,12 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-import { DEFAULT_LEARNER_KEY_PREFIXES } from '@app/domain';
+import {
+  DEFAULT_LEARNER_KEY_PREFIXES,
+  DEFAULT_PROJECT_NAME_PATTERN,
+  DEFAULT_ROUND_NAME_PATTERN,
+  FlopsNamingPatterns,
+} from '@app/domain';
 
 import { IsKeyPrefixList, parseKeyPrefixList } from './is-key-prefix-list';
 
@@ -142,6 +147,18 @@ export class ServerEnv {
   @IsString()
   AUTH_JWT_JWKS_FILE?: string;
 
+  /** Experiment names the FLOps view recognises as projects: `<id>` marks the project id. */
+  @Matches(/^[^<]*<id>(?!.*<id>).*$/, {
+    message: 'FLOPS_PROJECT_NAME_PATTERN must contain <id> exactly once',
+  })
+  FLOPS_PROJECT_NAME_PATTERN = DEFAULT_PROJECT_NAME_PATTERN;
+
+  /** Run names the FLOps view recognises as rounds: `<n>` marks the round number. */
+  @Matches(/^[^<]*<n>(?!.*<n>).*$/, {
+    message: 'FLOPS_ROUND_NAME_PATTERN must contain <n> exactly once',
+  })
+  FLOPS_ROUND_NAME_PATTERN = DEFAULT_ROUND_NAME_PATTERN;
+
   /** Cut over-long param/tag values instead of refusing them (MLflow's default: true). */
   @IsIn(BOOLEAN_TEXT)
   MLFLOW_TRUNCATE_LONG_VALUES = 'true';
@@ -157,6 +174,14 @@ export class ServerEnv {
 /** LEARNER_KEY_PREFIXES as a list; empty when the rule is off. */
 export function learnerKeyPrefixes(env: ServerEnv): string[] {
   return parseKeyPrefixList(env.LEARNER_KEY_PREFIXES);
+}
+
+/** The FLOps view's name patterns (README: FLOps view). */
+export function flopsNamingPatterns(env: ServerEnv): FlopsNamingPatterns {
+  return {
+    projectNamePattern: env.FLOPS_PROJECT_NAME_PATTERN,
+    roundNamePattern: env.FLOPS_ROUND_NAME_PATTERN,
+  };
 }
 
 export function isTrue(value: string | undefined): boolean | undefined {

@@ -2,7 +2,7 @@ export * from './access';
 export * from './artifacts';
 export * from './entities';
 export * from './errors';
-export * from './flops-vocabulary';
+export * from './flops';
 export * from './ports';
 export * from './redact-uri';
 export * from './rules';

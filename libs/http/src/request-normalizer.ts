@@ -103,7 +103,8 @@ class KeyNormalizer {
     if (this.values > MAX_VALUES_PER_BODY) throw tooManyValues();
   }
 
-  normalize(value: unknown, depth: number): unknown {
+  /** `keepKeys`: the object is a proto map (its keys are data, `mlflow.traceName`, not fields). */
+  normalize(value: unknown, depth: number, keepKeys = false): unknown {
     if (depth > MAX_KEY_DEPTH) {
       throw MlflowError.invalidParameterValue('The request body is nested too deeply.');
     }
@@ -121,12 +122,13 @@ class KeyNormalizer {
     this.count(entries.length);
     const result: Record<string, unknown> = {};
     for (const [key, item] of entries) {
-      const snake = toSnakeCase(key);
+      const snake = keepKeys ? key : toSnakeCase(key);
       // No MLflow field is named so; assigning it would replace the result's prototype.
       if (snake === '__proto__') continue;
       // An explicit snake_case key wins over its camelCase spelling.
       if (snake !== key && Object.prototype.hasOwnProperty.call(value, snake)) continue;
-      result[snake] = this.normalize(item, depth + 1);
+      const isMap = !keepKeys && MAP_FIELDS.has(snake) && !Array.isArray(item);
+      result[snake] = this.normalize(item, depth + 1, isMap);
     }
     return result;
   }
@@ -137,6 +139,12 @@ export function toSnakeCase(key: string): string {
     ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
     : key;
 }
+
+/**
+ * Map fields that arrive as JSON objects (MLflow 3.x TraceInfoV3's `trace_metadata` and `tags`);
+ * every other object in an MLflow request is a message, and lists of key/value pairs are arrays.
+ */
+const MAP_FIELDS: ReadonlySet<string> = new Set(['trace_metadata', 'tags']);
 
 function tooManyValues(): MlflowError {
   return MlflowError.invalidParameterValue(

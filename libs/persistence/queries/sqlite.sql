@@ -46,6 +46,11 @@ SELECT rm.id, p.permission FROM registered_models rm LEFT JOIN registered_model_
 SELECT id, next_version FROM registered_models WHERE name = ?;
 DELETE FROM registered_model_tags WHERE registered_model_id = ? AND `key` = ?;
 
+-- DELETE traces/:request_id/tags
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
+SELECT 1 AS found FROM trace_info WHERE request_id = ?;
+DELETE FROM trace_tags WHERE request_id = ? AND `key` = ?;
+
 -- GET experiments/get
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
 SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e WHERE e.experiment_id = ?;
@@ -55,6 +60,74 @@ SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experi
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.name = ?;
 SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time, e.owner FROM experiments e WHERE e.name = ?;
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
+
+-- GET flops/projects
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.lifecycle_stage = 'active' AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags pt WHERE pt.experiment_id = e.experiment_id AND pt.`key` = ?)) AND e.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') AND (e.name LIKE ? ESCAPE '!' OR EXISTS (SELECT 1 FROM experiment_tags nt WHERE nt.experiment_id = e.experiment_id AND nt.`key` = ? AND nt.`value` LIKE ? ESCAPE '!'));
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id/best-round
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- GET flops/projects/:id/rounds
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/projects/:id/rounds/:n
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/projects/:id/series
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id IN (?);
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- GET flops/series
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id IN (?);
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` IN (?);
 
 -- GET logged-models/:model_id
 SELECT m.experiment_id, p.permission FROM logged_models m LEFT JOIN experiment_permissions p ON p.experiment_id = m.experiment_id AND p.user_id = ? WHERE m.model_id = ?;
@@ -124,6 +197,17 @@ SELECT run_id, dataset_id, `key` AS k, `value` AS v FROM run_dataset_input_tags 
 SELECT run_id, model_id, step FROM run_model_outputs WHERE run_id IN (?) ORDER BY model_id;
 SELECT run_id, model_id FROM run_model_inputs WHERE run_id IN (?) ORDER BY model_id;
 
+-- GET traces
+SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, t.client_request_id, t.request_preview, t.response_preview FROM trace_info t JOIN trace_tags f0 ON f0.request_id = t.request_id AND f0.`key` = ? AND f0.`value` = ? JOIN trace_tags f1 ON f1.request_id = t.request_id AND f1.`key` = ? AND f1.`value` = ? WHERE t.experiment_id IN (?) AND (EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.request_id = t.request_id AND m.`key` = ? AND m.`value` = ?) OR EXISTS (SELECT 1 FROM trace_run_links l WHERE l.request_id = t.request_id AND l.run_uuid = ?)) AND t.timestamp_ms > ? AND t.experiment_id IN (SELECT gp.experiment_id FROM experiment_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS') ORDER BY t.execution_time_ms DESC, t.timestamp_ms DESC, t.request_id ASC LIMIT ? OFFSET ?;
+SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN (?) ORDER BY `key`;
+SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
+
+-- GET traces/:request_id/info
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
+SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, t.client_request_id, t.request_preview, t.response_preview FROM trace_info t WHERE t.request_id IN (?);
+SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN (?) ORDER BY `key`;
+SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
+
 -- PATCH logged-models/:model_id
 SELECT lifecycle_stage FROM logged_models WHERE model_id = ?;
 UPDATE logged_models SET status = ?, last_updated_timestamp_ms = ? WHERE model_id = ?;
@@ -154,6 +238,20 @@ SELECT rm.id, rm.name, rm.creation_time, rm.last_updated_time, rm.description, r
 SELECT registered_model_id, `key` AS k, `value` AS v FROM registered_model_tags WHERE registered_model_id IN (?) ORDER BY registered_model_id, `key`;
 SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN (SELECT registered_model_id, current_stage, MIN(version) AS first_version, MAX(version) AS latest_version FROM model_versions WHERE registered_model_id IN (?) AND current_stage <> ? GROUP BY registered_model_id, current_stage) g ON g.registered_model_id = mv.registered_model_id AND g.latest_version = mv.version ORDER BY mv.registered_model_id, g.first_version;
+
+-- PATCH traces/:request_id
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
+SELECT timestamp_ms FROM trace_info WHERE request_id = ?;
+UPDATE trace_info SET execution_time_ms = ?, status = ? WHERE request_id = ?;
+INSERT INTO trace_tags (`key`, `value`, request_id) VALUES (?, …) ON CONFLICT (`key`, `request_id`) DO UPDATE SET `value` = excluded.`value`;
+SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, t.client_request_id, t.request_preview, t.response_preview FROM trace_info t WHERE t.request_id IN (?);
+SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN (?) ORDER BY `key`;
+SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
+
+-- PATCH traces/:request_id/tags
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
+SELECT 1 AS found FROM trace_info WHERE request_id = ?;
+INSERT INTO trace_tags (`key`, `value`, request_id) VALUES (?, …) ON CONFLICT (`key`, `request_id`) DO UPDATE SET `value` = excluded.`value`;
 
 -- POST experiments/create
 SELECT u.id, u.username, u.password_hash, u.is_admin FROM users u WHERE u.username = ?;
@@ -205,6 +303,49 @@ SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creati
 SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?) ORDER BY `key`;
 UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?;
 INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
+
+-- POST flops/projects
+INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time, owner, owner_id) VALUES (?, …);
+INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, …, 'MANAGE');
+UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?;
+INSERT INTO experiment_tags (experiment_id, `key`, `value`) VALUES (?, …), … ON CONFLICT (`experiment_id`, `key`) DO UPDATE SET `value` = excluded.`value`;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND m.`key` NOT LIKE ? ESCAPE '!';
+
+-- POST flops/projects/:id/rounds
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?;
+INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri) VALUES (?, …, NULL, NULL, ?, …);
+INSERT INTO run_tags (run_id, `key`, `value`) VALUES (?, …), … ON CONFLICT (`run_id`, `key`) DO UPDATE SET `value` = excluded.`value`;
+UPDATE runs SET name = ? WHERE id = ?;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
+
+-- POST flops/projects/:id/rounds/:n/finish
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT e.experiment_id, e.name, e.lifecycle_stage, e.creation_time, e.last_update_time FROM experiments e WHERE e.experiment_id = ?;
+SELECT experiment_id, `key` AS k, `value` AS v FROM experiment_tags WHERE experiment_id IN (?);
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.artifact_uri FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active';
+SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.experiment_id IN (?) AND r.lifecycle_stage = 'active' AND (t.`key` LIKE ? ESCAPE '!' OR t.`key` IN (?, …));
+SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
+SELECT id, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?;
+INSERT OR IGNORE INTO metrics (run_id, `key`, `timestamp`, step, `value`, is_nan, model_id, dataset_name, dataset_digest) VALUES (?, …);
+INSERT INTO latest_metrics (run_id, `key`, `value`, is_nan, `timestamp`, step) VALUES (?, …) ON CONFLICT (`run_id`, `key`) DO UPDATE SET `value` = excluded.`value`, is_nan = excluded.is_nan, `timestamp` = excluded.`timestamp`, step = excluded.step WHERE (excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND (excluded.`timestamp` > latest_metrics.`timestamp` OR (excluded.`timestamp` = latest_metrics.`timestamp` AND (excluded.is_nan = 0 AND (latest_metrics.is_nan = 1 OR excluded.`value` > latest_metrics.`value`))))));
+SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ?;
+UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?;
+SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT r.run_uuid, p.`key` AS k, p.`value` AS v FROM params p JOIN runs r ON r.id = p.run_id WHERE r.run_uuid IN (?);
+SELECT r.run_uuid, lm.`key` AS k, AVG(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mean, MAX(CASE WHEN h.is_nan = 0 THEN h.`value` END) AS mx, COUNT(*) AS samples, MAX(h.`timestamp`) AS last_ts FROM latest_metrics lm JOIN runs r ON r.id = lm.run_id JOIN metrics h ON h.run_id = lm.run_id AND h.`key` = lm.`key` WHERE r.run_uuid IN (?) AND lm.`key` LIKE ? ESCAPE '!' GROUP BY r.run_uuid, lm.`key`;
 
 -- POST logged-models
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
@@ -378,3 +519,29 @@ INSERT INTO run_tags (run_id, `key`, `value`) VALUES (?, …) ON CONFLICT (`run_
 -- POST runs/update
 SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri FROM runs r WHERE r.run_uuid = ?;
 UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?;
+
+-- POST traces
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?;
+SELECT experiment_id FROM trace_info WHERE request_id = ?;
+INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status, client_request_id, request_preview, response_preview) VALUES (?, …);
+INSERT INTO trace_request_metadata (`key`, `value`, request_id) VALUES (?, …) ON CONFLICT (`key`, `request_id`) DO UPDATE SET `value` = excluded.`value`;
+INSERT INTO trace_tags (`key`, `value`, request_id) VALUES (?, …), … ON CONFLICT (`key`, `request_id`) DO UPDATE SET `value` = excluded.`value`;
+SELECT t.request_id, t.experiment_id, t.timestamp_ms, t.execution_time_ms, t.status, t.client_request_id, t.request_preview, t.response_preview FROM trace_info t WHERE t.request_id IN (?);
+SELECT request_id, `key` AS k, `value` AS v FROM trace_tags WHERE request_id IN (?) ORDER BY `key`;
+SELECT request_id, `key` AS k, `value` AS v FROM trace_request_metadata WHERE request_id IN (?) ORDER BY `key`;
+
+-- POST traces/delete-traces
+SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;
+SELECT request_id FROM trace_info WHERE experiment_id = ? AND timestamp_ms <= ? ORDER BY timestamp_ms, request_id LIMIT ?;
+DELETE FROM trace_tags WHERE request_id IN (?);
+DELETE FROM trace_request_metadata WHERE request_id IN (?);
+DELETE FROM trace_run_links WHERE request_id IN (?);
+DELETE FROM trace_info WHERE request_id IN (?);
+INSERT INTO audit_events (time, username, client_address, action, resource_type, resource_id, experiment_id, registered_model_id, detail) VALUES (?, …);
+
+-- POST traces/link-to-run
+SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?;
+SELECT 1 AS found FROM runs WHERE run_uuid = ?;
+SELECT request_id FROM trace_info WHERE request_id IN (?);
+INSERT OR IGNORE INTO trace_run_links (request_id, run_uuid) VALUES (?, …);

@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import {
   ArtifactPartitions,
   ExperimentStore,
+  FlopsStore,
   IdentityStore,
   LoggedModelStore,
   ModelRegistryStore,
   redactUri,
   RunStore,
+  TraceStore,
 } from '@app/domain';
 
 import { createDataSource } from './data-source';
@@ -18,10 +20,12 @@ import { SqlExecutor } from './sql-executor';
 import { joinArtifactRoot } from './stores/artifact-locations';
 import { SqlArtifactPartitions } from './stores/sql-artifact-partitions';
 import { SqlExperimentStore } from './stores/sql-experiment-store';
+import { SqlFlopsStore } from './stores/sql-flops-store';
 import { SqlIdentityStore } from './stores/sql-identity-store';
 import { SqlLoggedModelStore } from './stores/sql-logged-model-store';
 import { SqlModelRegistryStore } from './stores/sql-model-registry-store';
 import { SqlRunStore } from './stores/sql-run-store';
+import { SqlTraceStore } from './stores/sql-trace-store';
 
 export interface PersistenceOptions {
   backendStoreUri: string;
@@ -120,6 +124,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (sql: SqlExecutor) => new SqlLoggedModelStore(sql),
         },
         {
+          provide: TraceStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlTraceStore(sql),
+        },
+        {
           provide: ModelRegistryStore,
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlModelRegistryStore(sql),
@@ -128,6 +137,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           provide: IdentityStore,
           inject: [SqlExecutor],
           useFactory: (sql: SqlExecutor) => new SqlIdentityStore(sql),
+        },
+        {
+          provide: FlopsStore,
+          inject: [SqlExecutor],
+          useFactory: (sql: SqlExecutor) => new SqlFlopsStore(sql),
         },
         {
           provide: ArtifactPartitions,
@@ -142,9 +156,11 @@ export class PersistenceModule implements OnApplicationShutdown {
         ExperimentStore,
         RunStore,
         LoggedModelStore,
+        TraceStore,
         ModelRegistryStore,
         IdentityStore,
         ArtifactPartitions,
+        FlopsStore,
       ],
     };
   }

@@ -32,6 +32,14 @@ CREATE INDEX "ix_registered_model_permissions_user" ON "registered_model_permiss
 
 CREATE INDEX "ix_runs_experiment_stage_start" ON "runs" ("experiment_id", "lifecycle_stage", "start_time") ;
 
+CREATE INDEX "ix_trace_info_experiment_timestamp" ON "trace_info" ("experiment_id", "timestamp_ms") ;
+
+CREATE INDEX "ix_trace_request_metadata_request_id" ON "trace_request_metadata" ("request_id") ;
+
+CREATE INDEX "ix_trace_run_links_run_uuid" ON "trace_run_links" ("run_uuid") ;
+
+CREATE INDEX "ix_trace_tags_request_id" ON "trace_tags" ("request_id") ;
+
 CREATE TABLE "latest_metrics" ("run_id" integer NOT NULL, "key" varchar(250) NOT NULL, "step" bigint NOT NULL, "timestamp" bigint NOT NULL, "value" real NOT NULL, "is_nan" boolean NOT NULL, PRIMARY KEY ("run_id", "key"));
 
 CREATE TABLE "logged_model_metrics" ("model_id" varchar(64) NOT NULL, "key" varchar(250) NOT NULL, "timestamp" bigint NOT NULL, "step" bigint NOT NULL, "value" real NOT NULL, "is_nan" boolean NOT NULL, "run_id" varchar(32) NOT NULL, "dataset_name" varchar(500), "dataset_digest" varchar(36), PRIMARY KEY ("model_id", "key", "timestamp", "step", "value", "is_nan"));
@@ -73,6 +81,14 @@ CREATE TABLE "runs" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "run_uuid"
 CREATE TABLE "schema_migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "timestamp" bigint NOT NULL, "name" varchar NOT NULL);
 
 CREATE TABLE sqlite_sequence(name,seq);
+
+CREATE TABLE "trace_info" ("request_id" varchar(50) PRIMARY KEY NOT NULL, "experiment_id" integer NOT NULL, "timestamp_ms" bigint NOT NULL, "execution_time_ms" bigint, "status" varchar(50) NOT NULL, "client_request_id" varchar(250), "request_preview" text, "response_preview" text);
+
+CREATE TABLE "trace_request_metadata" ("key" varchar(250) NOT NULL, "value" text, "request_id" varchar(50) NOT NULL, PRIMARY KEY ("key", "request_id"));
+
+CREATE TABLE "trace_run_links" ("request_id" varchar(50) NOT NULL, "run_uuid" varchar(32) NOT NULL, PRIMARY KEY ("request_id", "run_uuid"));
+
+CREATE TABLE "trace_tags" ("key" varchar(250) NOT NULL, "value" text, "request_id" varchar(50) NOT NULL, PRIMARY KEY ("key", "request_id"));
 
 CREATE UNIQUE INDEX "uq_api_tokens_secret_hash" ON "api_tokens" ("secret_hash") ;
 

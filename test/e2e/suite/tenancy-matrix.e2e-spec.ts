@@ -84,6 +84,8 @@ jest.setTimeout(300_000);
 
 const API = '/api/2.0/mlflow';
 const AJAX = '/ajax-api/2.0/mlflow';
+const API_V3 = '/api/3.0/mlflow';
+const AJAX_V3 = '/ajax-api/3.0/mlflow';
 const PROXY_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'];
 const TIME = 1_700_000_000_000;
 
@@ -116,10 +118,19 @@ function under(bases: string[], method: Method, path: string, spec: RouteSpec): 
 /** An MLflow route under both `/api/2.0/mlflow` and its `/ajax-api` mirror. */
 const mlflow = (method: Method, path: string, spec: RouteSpec) =>
   under([API, AJAX], method, path, spec);
+/** An MLflow 3.x route under `/api/3.0/mlflow` and its `/ajax-api` mirror. */
+const mlflowV3 = (method: Method, path: string, spec: RouteSpec) =>
+  under([API_V3, AJAX_V3], method, path, spec);
 const ajaxOnly = (method: Method, path: string, spec: RouteSpec) =>
   under([AJAX], method, path, spec);
 const proxy = (method: Method, path: string, spec: RouteSpec) =>
   under(PROXY_PREFIXES, method, path, spec);
+/** A FLOps view route (`/api/2.0/flops`, no ajax mirror). */
+const flops = (method: Method, path: string, spec: RouteSpec) =>
+  under(['/api/2.0/flops'], method, path, spec);
+const projectPath = (f: TenantFixtures, base: string, rest = '') =>
+  `${base}/projects/${f.experimentId}${rest}`;
+let nextRound = 100;
 /** A route outside the API trees (UI downloads, `/version`). */
 const root = (method: Method, path: string, spec: RouteSpec) => under([''], method, path, spec);
 
@@ -148,6 +159,12 @@ const modelOf = (f: TenantFixtures) => ({ name: f.modelName });
 const versionOf = (f: TenantFixtures) => ({ name: f.modelName, version: '1' });
 const loggedModelPath = (f: TenantFixtures, base: string, rest = '') =>
   `${base}/logged-models/${f.loggedModelId}${rest}`;
+const tracePath = (f: TenantFixtures, base: string, rest = '') =>
+  `${base}/traces/${f.traceId}${rest}`;
+const experimentLocation = (f: TenantFixtures) => ({
+  type: 'MLFLOW_EXPERIMENT',
+  mlflow_experiment: { experiment_id: f.experimentId },
+});
 const artifactFile = (f: TenantFixtures, base: string) => `${base}/artifacts/${f.runPrefix}/f.txt`;
 const mpu = (op: string, json: unknown): RouteCase[] =>
   proxy('POST', `mpu/${op}/*`, {
@@ -284,6 +301,104 @@ const MATRIX: RouteCase[] = [
       path: loggedModelPath(f, base, '/params'),
       json: { model_id: f.loggedModelId, params: [{ key: unique('matrix-param-'), value: '1' }] },
     })),
+  ),
+
+  ...mlflow(
+    'POST',
+    'traces',
+    scoped((f) => ({ json: { experiment_id: f.experimentId, timestamp_ms: TIME } })),
+  ),
+  ...mlflow(
+    'GET',
+    'traces',
+    search(true, (f) => ({ query: { experiment_ids: [f.experimentId] } })),
+  ),
+  ...mlflow(
+    'POST',
+    'traces/delete-traces',
+    spend((f) => ({ json: { experiment_id: f.experimentId, request_ids: [f.traceId] } })),
+  ),
+  ...mlflow(
+    'POST',
+    'traces/link-to-run',
+    scoped((f) => ({ json: { trace_ids: [f.traceId], run_id: f.runId } })),
+  ),
+  ...mlflow(
+    'PATCH',
+    'traces/:request_id',
+    scoped((f, base) => ({
+      path: tracePath(f, base),
+      json: { timestamp_ms: TIME + 5, status: 'OK' },
+    })),
+  ),
+  ...mlflow(
+    'GET',
+    'traces/:request_id/info',
+    scoped((f, base) => ({ path: tracePath(f, base, '/info') })),
+  ),
+  ...mlflow(
+    'PATCH',
+    'traces/:request_id/tags',
+    scoped((f, base) => ({
+      path: tracePath(f, base, '/tags'),
+      json: { key: unique('matrix-tag-'), value: 'v' },
+    })),
+  ),
+  ...mlflow(
+    'DELETE',
+    'traces/:request_id/tags',
+    spend((f, base) => ({ path: tracePath(f, base, '/tags'), json: { key: 'tt' } })),
+  ),
+  ...ajaxOnly(
+    'GET',
+    'get-trace-artifact',
+    scoped((f) => ({ query: { request_id: f.traceId } })),
+  ),
+  ...mlflowV3(
+    'POST',
+    'traces',
+    scoped((f) => ({
+      json: {
+        trace: {
+          trace_info: {
+            trace_id: unique('tr-matrix-'),
+            trace_location: experimentLocation(f),
+            request_time: '2024-12-02T00:00:00.250Z',
+            execution_duration: '0.5s',
+            state: 'OK',
+            tags: { tt: f.label },
+          },
+        },
+      },
+    })),
+  ),
+  ...mlflowV3(
+    'POST',
+    'traces/search',
+    search(true, (f) => ({ json: { locations: [experimentLocation(f)] } })),
+  ),
+  ...mlflowV3(
+    'POST',
+    'traces/delete-traces',
+    spend((f) => ({ json: { experiment_id: f.experimentId, request_ids: [f.traceId] } })),
+  ),
+  ...mlflowV3(
+    'GET',
+    'traces/:trace_id',
+    scoped((f, base) => ({ path: tracePath(f, base) })),
+  ),
+  ...mlflowV3(
+    'PATCH',
+    'traces/:trace_id/tags',
+    scoped((f, base) => ({
+      path: tracePath(f, base, '/tags'),
+      json: { key: unique('matrix-tag-'), value: 'v' },
+    })),
+  ),
+  ...mlflowV3(
+    'DELETE',
+    'traces/:trace_id/tags',
+    spend((f, base) => ({ path: tracePath(f, base, '/tags'), json: { key: 'tt' } })),
   ),
 
   ...mlflow(
@@ -620,6 +735,65 @@ const MATRIX: RouteCase[] = [
     unscoped((f) => ({ query: { ...versionOf(f), path: 'MLmodel' } })),
   ),
 
+  ...flops(
+    'GET',
+    'projects',
+    search(true, () => ({ query: { max_results: '1000' } })),
+  ),
+  ...flops('POST', 'projects', {
+    kind: 'create',
+    token: false,
+    build: () => ({ json: { project_id: unique('matrix-project-') } }),
+  }),
+  ...flops(
+    'GET',
+    'projects/:experiment_id',
+    scoped((f, base) => ({ path: projectPath(f, base) })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/rounds',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds') })),
+  ),
+  ...flops(
+    'POST',
+    'projects/:experiment_id/rounds',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds'), json: { round: ++nextRound } })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/rounds/:round',
+    scoped((f, base) => ({ path: projectPath(f, base, '/rounds/1') })),
+  ),
+  ...flops(
+    'POST',
+    'projects/:experiment_id/rounds/:round/finish',
+    scoped((f, base) => ({
+      path: projectPath(f, base, '/rounds/1/finish'),
+      json: { status: 'FINISHED' },
+    })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/series',
+    scoped((f, base) => ({ path: projectPath(f, base, '/series'), query: { metrics: 'm' } })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/best-round',
+    scoped((f, base) => ({ path: projectPath(f, base, '/best-round') })),
+  ),
+  ...flops(
+    'GET',
+    'projects/:experiment_id/export',
+    scoped((f, base) => ({ path: projectPath(f, base, '/export'), query: { format: 'json' } })),
+  ),
+  ...flops(
+    'GET',
+    'series',
+    scoped((f) => ({ query: { projects: f.experimentId, metrics: 'm' } })),
+  ),
+
   ...root('GET', 'version', { kind: 'global', token: false, build: () => ({}) }),
 ];
 
@@ -715,6 +889,8 @@ async function snapshot(d: Deployment, f: TenantFixtures): Promise<unknown> {
     artifact: await get(`${PROXY}/${f.runPrefix}/f.txt`),
     listing: await get(withQuery(PROXY, { path: f.runPrefix })),
     loggedModel: await get(`${API}/logged-models/${f.loggedModelId}`),
+    trace: await get(`${API}/traces/${f.traceId}/info`),
+    traceData: await get(withQuery(`${AJAX}/get-trace-artifact`, { request_id: f.traceId })),
     model: await get(withQuery(`${API}/registered-models/get`, modelOf(f))),
     versions: await get(
       withQuery(`${API}/model-versions/search`, { filter: `name='${f.modelName}'` }),

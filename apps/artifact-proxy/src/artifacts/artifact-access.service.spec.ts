@@ -1,10 +1,23 @@
-import { LOCAL_OPERATOR, LoggedModel, MlflowError, Principal, RunInfo } from '@app/domain';
+import {
+  LOCAL_OPERATOR,
+  LoggedModel,
+  MlflowError,
+  Principal,
+  RunInfo,
+  TraceInfo,
+  traceNotFound,
+} from '@app/domain';
 
-import { UnusedLoggedModelStore, UnusedRunStore } from '../../../../test/support/unused-ports';
+import {
+  UnusedLoggedModelStore,
+  UnusedRunStore,
+  UnusedTraceStore,
+} from '../../../../test/support/unused-ports';
 import { ArtifactAccess } from './artifact-access.service';
 
 const RUN_ID = '0123456789abcdef0123456789abcdef';
 const MODEL_ID = 'm-0123456789abcdef0123456789abcdef';
+const TRACE_ID = 'tr-0123456789abcdef0123456789abcdef';
 const ALICE: Principal = { userId: 7, username: 'alice', isAdmin: false };
 
 /** Knows RUN_ID in experiment 1; records every lookup. */
@@ -60,15 +73,39 @@ class FakeLoggedModelStore extends UnusedLoggedModelStore {
   }
 }
 
+/** Knows TRACE_ID in experiment 1; records every lookup. */
+class FakeTraceStore extends UnusedTraceStore {
+  lookups: string[] = [];
+
+  override getTraceInfo(requestId: string): Promise<TraceInfo> {
+    this.lookups.push(requestId);
+    if (requestId !== TRACE_ID) return Promise.reject(traceNotFound(requestId));
+    return Promise.resolve({
+      requestId,
+      experimentId: '1',
+      timestampMs: 1,
+      executionTimeMs: null,
+      status: 'IN_PROGRESS',
+      clientRequestId: null,
+      requestPreview: null,
+      responsePreview: null,
+      requestMetadata: [],
+      tags: [],
+    });
+  }
+}
+
 describe(ArtifactAccess.name, () => {
   let sut: ArtifactAccess;
   let runs: FakeRunStore;
   let models: FakeLoggedModelStore;
+  let traces: FakeTraceStore;
 
   beforeEach(() => {
     runs = new FakeRunStore();
     models = new FakeLoggedModelStore();
-    sut = new ArtifactAccess(runs, models);
+    traces = new FakeTraceStore();
+    sut = new ArtifactAccess(runs, models, traces);
   });
 
   const rejection = async (promise: Promise<unknown>): Promise<MlflowError> => {
@@ -160,6 +197,20 @@ describe(ArtifactAccess.name, () => {
       const error = await rejection(sut.resolve(`2/models/${MODEL_ID}/artifacts/x`, ALICE));
       expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
       expect(error.message).toBe(`Logged model with ID '${MODEL_ID}' not found in experiment 2.`);
+    });
+
+    it('resolves a trace in its experiment, and refuses it under another one', async () => {
+      const target = await sut.resolve(`1/traces/${TRACE_ID}/artifacts/traces.json`, ALICE);
+      expect(target.path).toBe(`1/traces/${TRACE_ID}/artifacts/traces.json`);
+      expect(target.scope).toMatchObject({ kind: 'trace', traceId: TRACE_ID, rest: 'traces.json' });
+      const error = await rejection(
+        sut.resolve(`2/traces/${TRACE_ID}/artifacts/traces.json`, ALICE),
+      );
+      expect(error.code).toBe('RESOURCE_DOES_NOT_EXIST');
+      expect(error.message).toBe(`Trace with request_id '${TRACE_ID}' not found in experiment 2.`);
+      const missing = await rejection(sut.resolve('1/traces/tr-missing/artifacts/x', ALICE));
+      expect(missing.message).toBe("Trace with request_id 'tr-missing' not found.");
+      expect(traces.lookups).toEqual([TRACE_ID, TRACE_ID, 'tr-missing']);
     });
 
     it("passes the store's not-found on", async () => {

@@ -8,6 +8,7 @@ import {
   MlflowError,
   Principal,
   RunStore,
+  TraceStore,
 } from '@app/domain';
 
 /** A client path that passed every check: safe to hand to the ArtifactStore. */
@@ -19,6 +20,8 @@ export interface ArtifactTarget {
 
 /** What a logged model id may look like before it is looked up (MLflow: `m-<32 hex>`). */
 const MODEL_ID = /^[\w-]{1,64}$/;
+/** What a trace id may look like before it is looked up (the trace_info key is 50 wide). */
+const TRACE_ID = /^[\w-]{1,50}$/;
 
 function invalidPath(): MlflowError {
   return MlflowError.invalidParameterValue('Invalid path');
@@ -27,8 +30,9 @@ function invalidPath(): MlflowError {
 /**
  * Decides whether a client path may reach the store, before any store call, and where it lives
  * there. The path is canonicalised (the bad-input catalogue, security §1.3 A). A path that names
- * a run or logged model (`<experiment_id>/<run_id>[/artifacts/…]`,
- * `<experiment_id>/models/<model_id>[/artifacts/…]`) needs that entity to exist in the backend
+ * a run, logged model or trace (`<experiment_id>/<run_id>[/artifacts/…]`,
+ * `<experiment_id>/models/<model_id>[/artifacts/…]`, `<experiment_id>/traces/<id>[/artifacts/…]`)
+ * needs that entity to exist in the backend
  * store, in the experiment the path names (RESOURCE_DOES_NOT_EXIST otherwise); the access guard
  * has already checked the caller against that experiment. Any other relative path, as MLflow's
  * proxy serves it, lives in the caller's own namespace ({@link freeArtifactLocation}).
@@ -38,6 +42,7 @@ export class ArtifactAccess {
   constructor(
     private readonly runs: RunStore,
     private readonly models: LoggedModelStore,
+    private readonly traces: TraceStore,
   ) {}
 
   async resolve(rawPath: string, caller: Principal): Promise<ArtifactTarget> {
@@ -52,7 +57,8 @@ export class ArtifactAccess {
         await this.requireLoggedModel(scope.experimentId, scope.modelId);
         break;
       case 'trace':
-        throw invalidPath();
+        await this.requireTrace(scope.experimentId, scope.traceId);
+        break;
     }
     return { path: scope.path, scope };
   }
@@ -70,6 +76,16 @@ export class ArtifactAccess {
     if (info.experimentId !== experimentId) {
       throw MlflowError.resourceDoesNotExist(
         `Run with id=${runId} not found in experiment ${experimentId}`,
+      );
+    }
+  }
+
+  private async requireTrace(experimentId: string, traceId: string): Promise<void> {
+    if (!TRACE_ID.test(traceId)) throw invalidPath();
+    const trace = await this.traces.getTraceInfo(traceId);
+    if (trace.experimentId !== experimentId) {
+      throw MlflowError.resourceDoesNotExist(
+        `Trace with request_id '${traceId}' not found in experiment ${experimentId}.`,
       );
     }
   }

@@ -8,11 +8,19 @@ export type ResourceRef =
   | { readonly kind: 'experiment'; readonly field: string }
   | { readonly kind: 'experiment-name'; readonly field: string }
   | { readonly kind: 'experiments'; readonly field: string; readonly optional?: boolean }
+  /** A FLOps project by its experiment id: decided as the experiment, answered as the project. */
+  | { readonly kind: 'project'; readonly field: string }
+  /** Every project of a list field. */
+  | { readonly kind: 'projects'; readonly field: string }
   | { readonly kind: 'run'; readonly field: string; readonly optional?: boolean }
   | { readonly kind: 'runs'; readonly field: string }
   | { readonly kind: 'logged-model'; readonly field: string; readonly optional?: boolean }
   /** Every `model_id` of a list of objects (log-inputs' and outputs' `models`). */
   | { readonly kind: 'logged-models'; readonly field: string }
+  /** A trace, by its MLflow 2.x `request_id` or 3.x `trace_id`, through its experiment. */
+  | { readonly kind: 'trace'; readonly field: string }
+  /** Every trace id of a list field (delete-traces' `request_ids`, link-to-run's `trace_ids`). */
+  | { readonly kind: 'traces'; readonly field: string }
   | { readonly kind: 'registered-model'; readonly field: string }
   | { readonly kind: 'model-source'; readonly field: string }
   | { readonly kind: 'artifact-path'; readonly field?: string };

@@ -1,6 +1,6 @@
 import { KeyValue, LifecycleStage } from './common';
 
-/** An MLflow experiment, which FLOps calls a project (see `flops-vocabulary.ts`). */
+/** An MLflow experiment, which FLOps calls a project (see `flops/`). */
 export interface Experiment {
   experimentId: string;
   name: string;

@@ -4,3 +4,4 @@ export * from './file-info';
 export * from './logged-model';
 export * from './registry';
 export * from './run';
+export * from './trace';

@@ -9,7 +9,7 @@ export type Int64 = number | bigint;
 export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** A run's metadata. An MLflow run is a FLOps training round (see `flops-vocabulary.ts`). */
+/** A run's metadata. An MLflow run is a FLOps training round (see `flops/`). */
 export interface RunInfo {
   runId: string;
   experimentId: string;

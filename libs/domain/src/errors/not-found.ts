@@ -21,3 +21,14 @@ export function runNotFound(runId: string): MlflowError {
 export function loggedModelNotFound(modelId: string): MlflowError {
   return MlflowError.resourceDoesNotExist(`Logged model with ID '${modelId}' not found.`);
 }
+
+export function traceNotFound(requestId: string): MlflowError {
+  return MlflowError.resourceDoesNotExist(`Trace with request_id '${requestId}' not found.`);
+}
+
+/** A FLOps project by its experiment id: missing, not a project, or not the caller's. */
+export function flopsProjectNotFound(experimentId: string): MlflowError {
+  return MlflowError.resourceDoesNotExist(
+    `No FLOps project with experiment id=${experimentId} exists`,
+  );
+}

@@ -84,6 +84,7 @@ export abstract class IdentityStore {
   ): Promise<ResolvedExperiment | null>;
   abstract resolveRun(runId: string, userId: number): Promise<ResolvedExperiment | null>;
   abstract resolveLoggedModel(modelId: string, userId: number): Promise<ResolvedExperiment | null>;
+  abstract resolveTrace(requestId: string, userId: number): Promise<ResolvedExperiment | null>;
   abstract resolveRegisteredModel(
     name: string,
     userId: number,

@@ -27,6 +27,18 @@ export const LIMITS = {
   searchModelVersionsDefaultMaxResults: 200_000,
   searchModelVersionsMaxResults: 200_000,
   searchLoggedModelsDefaultMaxResults: 100,
+  /** MLflow's SEARCH_TRACES_DEFAULT_MAX_RESULTS and the handlers' `max_results <= 500`. */
+  searchTracesDefaultMaxResults: 100,
+  searchTracesMaxResults: 500,
+  /** trace_tags / trace_request_metadata columns (MLflow: key String(250), value String(8000)). */
+  maxTraceKeyLength: 250,
+  maxTraceValueLength: 8000,
+  /** MLflow 3's request/response previews are cut to this many characters by the client. */
+  maxTracePreviewLength: 1000,
+  /** Trace ids: MLflow's request_id column is varchar(50). */
+  maxTraceIdLength: 50,
+  /** MLflow's `link_traces_to_run` refuses more in one request. */
+  maxTracesPerLink: 100,
   /** Larger logged-model pages are cut to this size; the client follows next_page_token. */
   searchLoggedModelsMaxResults: 1000,
   /** Column widths MLflow leaves to the database; checked first so that they fail as 400. */

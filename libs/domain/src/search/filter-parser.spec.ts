@@ -30,6 +30,7 @@ const ALL_TARGETS: SearchTarget[] = [
   'registered-models',
   'model-versions',
   'logged-models',
+  'traces',
 ];
 
 describe(parseSearchFilter.name, () => {
@@ -836,6 +837,51 @@ describe(parseSearchFilter.name, () => {
       expect(
         invalidMessage(() => parseSearchFilter("name = 'a' OR name = 'b'", 'logged-models')),
       ).toBe("Invalid clause(s) in filter string: 'OR'");
+    });
+  });
+
+  describe('traces (SearchTraceUtils)', () => {
+    it('takes attributes with their aliases, tags and request metadata', () => {
+      expect(one('timestamp > 10', 'traces')).toEqual({
+        type: 'attribute',
+        key: 'timestamp_ms',
+        comparator: '>',
+        value: 10,
+      });
+      expect(one('trace.execution_time <= 5', 'traces')).toMatchObject({
+        key: 'execution_time_ms',
+      });
+      expect(one("status IN ('OK', 'ERROR')", 'traces')).toEqual({
+        type: 'attribute',
+        key: 'status',
+        comparator: 'IN',
+        value: ['OK', 'ERROR'],
+      });
+      expect(one("tags.`mlflow.traceName` LIKE 'pre%'", 'traces')).toMatchObject({
+        type: 'tag',
+        key: 'mlflow.traceName',
+      });
+      expect(one("metadata.env = 'prod'", 'traces')).toEqual({
+        type: 'request_metadata',
+        key: 'env',
+        comparator: '=',
+        value: 'prod',
+      });
+      expect(one("request_metadata.`mlflow.sourceRun` = 'r'", 'traces').type).toBe(
+        'request_metadata',
+      );
+    });
+
+    it('refuses unknown entities and attributes, and mistyped values', () => {
+      expect(invalidMessage(() => parseSearchFilter("params.p = 'x'", 'traces'))).toBe(
+        "Invalid entity type 'params'. Valid values are ['attribute', 'tag', 'request_metadata']",
+      );
+      expect(invalidMessage(() => parseSearchFilter("user = 'x'", 'traces'))).toMatch(
+        /^Invalid attribute key 'user' specified/,
+      );
+      expect(invalidMessage(() => parseSearchFilter("timestamp_ms > 'x'", 'traces'))).toBe(
+        "Expected numeric value type for numeric attribute: timestamp_ms. Found 'x'",
+      );
     });
   });
 });

@@ -23,6 +23,7 @@ import {
   STRING_COMPARATORS,
   Token,
   tokenize,
+  TRACE_ENTITY_PREFIXES,
   unquote,
 } from './search-syntax';
 import { Comparator, FilterClause, SearchEntityType, SearchTarget } from './search-types';
@@ -100,6 +101,21 @@ const MODEL_VERSION_ATTRIBUTES: Record<string, FilterAttributeSpec> = {
   version_number: num('version_number'),
 };
 
+/**
+ * `SearchTraceUtils`' attributes: `name` is the `mlflow.traceName` tag and `run_id` the
+ * `mlflow.sourceRun` metadata (or a link made by traces/link-to-run).
+ */
+const TRACE_ATTRIBUTES: Record<string, FilterAttributeSpec> = {
+  request_id: str('request_id', true),
+  timestamp_ms: num('timestamp_ms'),
+  timestamp: num('timestamp_ms'),
+  execution_time_ms: num('execution_time_ms'),
+  execution_time: num('execution_time_ms'),
+  status: str('status', true),
+  name: str('name', true),
+  run_id: str('run_id', true),
+};
+
 const FILTER_GRAMMARS: Readonly<Record<SearchTarget, FilterGrammar>> = {
   runs: {
     prefixes: RUN_ENTITY_PREFIXES,
@@ -122,6 +138,18 @@ const FILTER_GRAMMARS: Readonly<Record<SearchTarget, FilterGrammar>> = {
     attributeListComparators: LIST_COMPARATORS,
     attributeListMessage:
       "Only the 'model_id' and 'source_run_id' attributes support comparison with a list of quoted string values.",
+    upperCaseKeywords: true,
+    quoteInvalidClauses: true,
+  },
+  traces: {
+    prefixes: TRACE_ENTITY_PREFIXES,
+    invalidEntityMessage: (e) =>
+      `Invalid entity type '${e}'. Valid values are ${pythonList(['attribute', 'tag', 'request_metadata'])}`,
+    attributes: TRACE_ATTRIBUTES,
+    attributeKeysForMessage: Object.keys(TRACE_ATTRIBUTES),
+    attributeListComparators: LIST_COMPARATORS,
+    attributeListMessage:
+      "Only the 'request_id', 'status', 'name' and 'run_id' attributes support comparison with a list of quoted string values.",
     upperCaseKeywords: true,
     quoteInvalidClauses: true,
   },
@@ -388,7 +416,8 @@ function rulesFor(type: SearchEntityType, key: string, grammar: FilterGrammar): 
         closeComparatorQuote: false,
       };
     case 'param':
-    case 'tag': {
+    case 'tag':
+    case 'request_metadata': {
       const expected = (raw: string) =>
         `Expected a quoted string value for ${ENTITY_DISPLAY_NAME[type]} (e.g. 'my-value'). Got value ${raw}`;
       return {

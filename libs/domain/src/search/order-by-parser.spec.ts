@@ -403,4 +403,22 @@ describe(loggedModelOrderBy.name, () => {
       ),
     ).toBe("`order_by` contains duplicate fields: ['creation_time', 'creation_timestamp']");
   });
+
+  describe('traces', () => {
+    it('defaults to timestamp_ms DESC, then request_id', () => {
+      expect(parseOrderBy(undefined, 'traces')).toEqual([
+        { type: 'attribute', key: 'timestamp_ms', ascending: false },
+        { type: 'attribute', key: 'request_id', ascending: true },
+      ]);
+    });
+
+    it('takes aliases, tags and request metadata, completed with the tiebreaks', () => {
+      expect(parseOrderBy(['timestamp ASC', 'tags.env DESC', 'metadata.k'], 'traces')).toEqual([
+        { type: 'attribute', key: 'timestamp_ms', ascending: true },
+        { type: 'tag', key: 'env', ascending: false },
+        { type: 'request_metadata', key: 'k', ascending: true },
+        { type: 'attribute', key: 'request_id', ascending: true },
+      ]);
+    });
+  });
 });

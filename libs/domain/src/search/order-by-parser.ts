@@ -13,6 +13,7 @@ import {
   RUN_ENTITY_NAMES,
   RUN_ENTITY_PREFIXES,
   tokenize,
+  TRACE_ENTITY_PREFIXES,
 } from './search-syntax';
 import { OrderByClause, SearchEntityType, SearchTarget } from './search-types';
 
@@ -93,6 +94,16 @@ const LOGGED_MODEL_TIEBREAKS: readonly OrderByClause[] = [
 
 const { dataset: _dataset, datasets: _datasets, ...LOGGED_MODEL_PREFIXES } = RUN_ENTITY_PREFIXES;
 
+const TRACE_ORDER_ATTRIBUTES: Record<string, string> = {
+  experiment_id: 'experiment_id',
+  timestamp_ms: 'timestamp_ms',
+  timestamp: 'timestamp_ms',
+  execution_time_ms: 'execution_time_ms',
+  execution_time: 'execution_time_ms',
+  status: 'status',
+  request_id: 'request_id',
+};
+
 const ORDER_GRAMMARS: Readonly<Record<SearchTarget, OrderGrammar>> = {
   runs: {
     prefixes: RUN_ENTITY_PREFIXES,
@@ -137,6 +148,17 @@ const ORDER_GRAMMARS: Readonly<Record<SearchTarget, OrderGrammar>> = {
     invalidAttributeMessage: attributeKeyMessage(Object.keys(MODEL_VERSION_ORDER_ATTRIBUTES)),
     defaults: [attr('last_updated_timestamp', false)],
     tiebreaks: [attr('name', true), attr('version_number', false)],
+  },
+  traces: {
+    prefixes: TRACE_ENTITY_PREFIXES,
+    invalidEntityMessage: (e) =>
+      `Invalid entity type '${e}'. Valid values are ${pythonList(['attribute', 'tag', 'request_metadata'])}`,
+    keyedEntities: ['tag', 'request_metadata'],
+    attributes: TRACE_ORDER_ATTRIBUTES,
+    invalidAttributeMessage: attributeKeyMessage(Object.keys(TRACE_ORDER_ATTRIBUTES)),
+    defaults: [],
+    // MLflow's SQL store: timestamp_ms DESC unless ordered on, then request_id.
+    tiebreaks: [attr('timestamp_ms', false), attr('request_id', true)],
   },
   'logged-models': {
     prefixes: LOGGED_MODEL_PREFIXES,

@@ -184,6 +184,17 @@ export const ATTRIBUTE_TAG_PREFIXES: Readonly<Record<string, SearchEntityType>> 
   tags: 'tag',
 };
 
+/** Entity prefixes of the trace grammar (`SearchTraceUtils`, aliases included). */
+export const TRACE_ENTITY_PREFIXES: Readonly<Record<string, SearchEntityType>> = {
+  attribute: 'attribute',
+  attributes: 'attribute',
+  trace: 'attribute',
+  tag: 'tag',
+  tags: 'tag',
+  request_metadata: 'request_metadata',
+  metadata: 'request_metadata',
+};
+
 /** How MLflow names each entity type in its messages. */
 export const ENTITY_DISPLAY_NAME: Readonly<Record<SearchEntityType, string>> = {
   metric: 'metric',
@@ -191,6 +202,7 @@ export const ENTITY_DISPLAY_NAME: Readonly<Record<SearchEntityType, string>> = {
   tag: 'tag',
   attribute: 'attribute',
   dataset: 'dataset',
+  request_metadata: 'request metadata',
 };
 
 export const NUMERIC_COMPARATORS: readonly Comparator[] = ['<', '>', '=', '>=', '<=', '!='];

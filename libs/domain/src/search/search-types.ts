@@ -1,11 +1,12 @@
 /** Parsed form of MLflow search filters and order_by clauses (grammar: mlflow-rest-api.md §5). */
 export type Comparator = '=' | '!=' | '>' | '>=' | '<' | '<=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
 
-export type SearchEntityType = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
+export type SearchEntityType =
+  'metric' | 'param' | 'tag' | 'attribute' | 'dataset' | 'request_metadata';
 
 /** What is being searched; decides the allowed identifiers, comparators and order_by keys. */
 export type SearchTarget =
-  'runs' | 'experiments' | 'registered-models' | 'model-versions' | 'logged-models';
+  'runs' | 'experiments' | 'registered-models' | 'model-versions' | 'logged-models' | 'traces';
 
 /**
  * One `identifier comparator value` comparison. Attribute keys are canonical

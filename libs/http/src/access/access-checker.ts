@@ -7,6 +7,7 @@ import {
   artifactPathScope,
   experimentNameNotFound,
   experimentNotFound,
+  flopsProjectNotFound,
   IdentityStore,
   loggedModelNotFound,
   MlflowError,
@@ -16,6 +17,8 @@ import {
   registeredModelNotFound,
   ResolvedExperiment,
   runNotFound,
+  traceNotFound,
+  validateProjectKey,
   validateRunId,
   weakerPermission,
 } from '@app/domain';
@@ -68,6 +71,14 @@ export class AccessChecker {
     this.decide(caller, resolved, need, () => experimentNotFound(experimentId));
   }
 
+  /** A FLOps project is its experiment; a foreign one is answered as a missing project. */
+  async project(caller: Principal, experimentId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    validateProjectKey(experimentId);
+    const resolved = await this.identity.resolveExperiment(experimentId, caller.userId);
+    this.decide(caller, resolved, need, () => flopsProjectNotFound(experimentId));
+  }
+
   async experimentByName(caller: Principal, name: string, need: AccessNeed): Promise<void> {
     if (unrestricted(caller)) return;
     const resolved = await this.identity.resolveExperimentByName(name, caller.userId);
@@ -91,6 +102,16 @@ export class AccessChecker {
       (await this.identity.resolveLoggedModel(modelId, caller.userId));
     this.remember(`model:${modelId}`, caller, resolved);
     this.decide(caller, resolved, need, () => loggedModelNotFound(modelId));
+  }
+
+  /**
+   * Not cached like runs: a 3.x trace id is the client's choice, and once deleted it may name a
+   * trace of another experiment.
+   */
+  async trace(caller: Principal, requestId: string, need: AccessNeed): Promise<void> {
+    if (unrestricted(caller)) return;
+    const resolved = await this.identity.resolveTrace(requestId, caller.userId);
+    this.decide(caller, resolved, need, () => traceNotFound(requestId));
   }
 
   async registeredModel(caller: Principal, name: string, need: AccessNeed): Promise<void> {
@@ -124,7 +145,7 @@ export class AccessChecker {
         case 'logged-model':
           return loggedModelNotFound(scope.modelId);
         case 'trace':
-          return MlflowError.resourceDoesNotExist(`Trace with ID ${scope.traceId} not found.`);
+          return traceNotFound(scope.traceId);
       }
     });
   }

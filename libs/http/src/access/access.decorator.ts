@@ -47,6 +47,12 @@ export const experimentByName = (need: AccessNeed, field = 'experiment_name') =>
 /** Every experiment of a list field (an absent list checks nothing). */
 export const experiments = (need: AccessNeed, field = 'experiment_ids') =>
   check(need, { kind: 'experiments', field });
+/** A FLOps project, by its experiment id (`projects/{experiment_id}`). */
+export const project = (need: AccessNeed, field = 'experiment_id') =>
+  check(need, { kind: 'project', field });
+/** Every FLOps project of a list field. */
+export const projects = (need: AccessNeed, field = 'projects') =>
+  check(need, { kind: 'projects', field });
 /** The run (training round) named by a field, through its experiment. */
 export const run = (need: AccessNeed, field = 'run_id', optional = false) =>
   check(need, { kind: 'run', field, optional });
@@ -56,6 +62,12 @@ export const loggedModel = (need: AccessNeed, field = 'model_id') =>
 /** Every logged model a list field names (`models: [{model_id}]`). */
 export const loggedModels = (need: AccessNeed, field = 'models') =>
   check(need, { kind: 'logged-models', field });
+/** The trace (MLflow 2.x `request_id`, 3.x `trace_id`) named by a field, through its experiment. */
+export const trace = (need: AccessNeed, field = 'request_id') =>
+  check(need, { kind: 'trace', field });
+/** Every trace of a list field. */
+export const traces = (need: AccessNeed, field = 'request_ids') =>
+  check(need, { kind: 'traces', field });
 export const registeredModel = (need: AccessNeed, field = 'name') =>
   check(need, { kind: 'registered-model', field });
 /** A model version's `source`: a run or artifact path the caller must be able to read. */

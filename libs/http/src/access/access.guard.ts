@@ -125,6 +125,13 @@ export class AccessGuard implements CanActivate {
           await this.checker.experiment(caller, id, need);
         }
         return;
+      case 'project':
+        return this.checker.project(caller, requiredText(fields, resource.field), need);
+      case 'projects':
+        for (const id of textList(fields, resource.field)) {
+          await this.checker.project(caller, id, need);
+        }
+        return;
       case 'run': {
         const runId = fields[resource.field];
         if (resource.optional && (runId === undefined || runId === '')) return;
@@ -138,6 +145,13 @@ export class AccessGuard implements CanActivate {
       case 'logged-models':
         for (const id of modelIds(fields, resource.field)) {
           await this.checker.loggedModel(caller, id, need);
+        }
+        return;
+      case 'trace':
+        return this.checker.trace(caller, requiredText(fields, resource.field), need);
+      case 'traces':
+        for (const id of new Set(textList(fields, resource.field))) {
+          await this.checker.trace(caller, id, need);
         }
         return;
       case 'registered-model':
@@ -154,9 +168,19 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-/** A field the DTO requires; a DTO that lets it be absent is a declaration bug, refused. */
+/**
+ * A field the DTO requires; a DTO that lets it be absent is a declaration bug, refused. A dotted
+ * field names one inside nested messages (StartTraceV3's
+ * `trace.trace_info.trace_location.mlflow_experiment.experiment_id`).
+ */
 function requiredText(fields: Record<string, unknown>, field: string): string {
-  const value = fields[field];
+  let value: unknown = fields;
+  for (const name of field.split('.')) {
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[name]
+        : undefined;
+  }
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   throw missingParameterError(field);

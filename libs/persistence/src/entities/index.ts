@@ -26,6 +26,12 @@ import { RunDatasetInputTagEntity } from './run-dataset-input-tag.entity';
 import { RunModelInputEntity } from './run-model-input.entity';
 import { RunModelOutputEntity } from './run-model-output.entity';
 import { RunTagEntity } from './run-tag.entity';
+import {
+  TraceInfoEntity,
+  TraceRequestMetadataEntity,
+  TraceRunLinkEntity,
+  TraceTagEntity,
+} from './trace.entities';
 
 export {
   ApiTokenEntity,
@@ -53,6 +59,10 @@ export {
   RunModelInputEntity,
   RunModelOutputEntity,
   RunTagEntity,
+  TraceInfoEntity,
+  TraceRequestMetadataEntity,
+  TraceRunLinkEntity,
+  TraceTagEntity,
   UserEntity,
 };
 
@@ -84,4 +94,8 @@ export const ENTITIES = [
   ExperimentPermissionEntity,
   RegisteredModelPermissionEntity,
   AuditEventEntity,
+  TraceInfoEntity,
+  TraceTagEntity,
+  TraceRequestMetadataEntity,
+  TraceRunLinkEntity,
 ];

@@ -1,5 +1,10 @@
 import { CreateSchema1732600000000 } from './1732600000000-CreateSchema';
 import { AddAccessControl1733000000000 } from './1733000000000-AddAccessControl';
+import { AddTraces1733100000000 } from './1733100000000-AddTraces';
 
 /** The one migration chain for MySQL and SQLite, in order. Never a glob (webpack trap). */
-export const MIGRATIONS = [CreateSchema1732600000000, AddAccessControl1733000000000];
+export const MIGRATIONS = [
+  CreateSchema1732600000000,
+  AddAccessControl1733000000000,
+  AddTraces1733100000000,
+];

@@ -27,13 +27,20 @@ export interface KeyValueTable {
   ownerMatch: (alias: string) => string;
 }
 
+/** Entity types stored as (owner, key) → value rows. */
+type KeyValueEntity = 'tag' | 'param' | 'request_metadata';
+
+function isKeyValueEntity(type: string): type is KeyValueEntity {
+  return type === 'tag' || type === 'param' || type === 'request_metadata';
+}
+
 /** What one entity's search can filter and sort on, beyond what its store handles itself. */
 export interface SearchColumns {
   /** Filterable attribute (canonical key from the filter parser) → column. */
   readonly filterable: Readonly<Record<string, string>>;
   /** Orderable attribute → sort expression, and whether it can be NULL. */
   readonly orderable: Readonly<Record<string, { expression: string; nullable: boolean }>>;
-  readonly keyValues: Readonly<Partial<Record<'tag' | 'param', KeyValueTable>>>;
+  readonly keyValues: Readonly<Partial<Record<KeyValueEntity, KeyValueTable>>>;
 }
 
 /**
@@ -114,7 +121,7 @@ export class SearchStatement {
       this.where(column, clause);
       return true;
     }
-    if (clause.type === 'tag' || clause.type === 'param') {
+    if (isKeyValueEntity(clause.type)) {
       const table = columns.keyValues[clause.type];
       if (!table) throw unsupported(`${clause.type}.${clause.key}`);
       this.keyValueFilter(table.table, table.ownerMatch, clause);
@@ -137,7 +144,7 @@ export class SearchStatement {
       this.orderBy(sort.expression, clause.ascending, sort.nullable);
       return true;
     }
-    if (clause.type === 'tag' || clause.type === 'param') {
+    if (isKeyValueEntity(clause.type)) {
       const table = columns.keyValues[clause.type];
       if (!table) throw unsupported(`order_by ${clause.type}.${clause.key}`);
       const alias = this.alias('o');

@@ -260,6 +260,14 @@ export class SqlIdentityStore extends IdentityStore {
     return rows.length ? resolvedExperiment(rows[0]) : null;
   }
 
+  async resolveTrace(requestId: string, userId: number): Promise<ResolvedExperiment | null> {
+    const rows = await this.sql.select(
+      'SELECT t.experiment_id, p.permission FROM trace_info t LEFT JOIN experiment_permissions p ON p.experiment_id = t.experiment_id AND p.user_id = ? WHERE t.request_id = ?',
+      [userId, requestId],
+    );
+    return rows.length ? resolvedExperiment(rows[0]) : null;
+  }
+
   async resolveRegisteredModel(
     name: string,
     userId: number,
