@@ -16,9 +16,12 @@ export const ARTIFACT_PROXY_SERVICE: MlflowService<ArtifactProxyEnv> = {
   name: 'FLOps artifact proxy',
   module: ArtifactProxyAppModule,
   env: ArtifactProxyEnv,
-  imports: (config) => [
-    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
-    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
-    ArtifactProxyModule.register(),
-  ],
+  imports: (config) => {
+    const artifacts = artifactStoreSettings(config, 'serves-artifacts');
+    return [
+      PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+      ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
+      ArtifactProxyModule.register(),
+    ];
+  },
 };

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ArtifactStoreModule } from '@app/artifact-store';
 import { artifactStoreSettings, backendStoreSettings, flopsNamingPatterns } from '@app/config';
-import { MlflowService } from '@app/http';
+import { forwardingCaller, MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 
 import { ModelRegistryEnv } from './config/env';
@@ -16,12 +16,15 @@ export const MODEL_REGISTRY_SERVICE: MlflowService<ModelRegistryEnv> = {
   name: 'FLOps model registry',
   module: ModelRegistryAppModule,
   env: ModelRegistryEnv,
-  imports: (config) => [
-    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
-    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
-    ModelRegistryModule.register({
-      modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
-      flopsNaming: flopsNamingPatterns(config),
-    }),
-  ],
+  imports: (config) => {
+    const artifacts = forwardingCaller(artifactStoreSettings(config, 'reads-artifacts'));
+    return [
+      PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+      ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
+      ModelRegistryModule.register({
+        modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
+        flopsNaming: flopsNamingPatterns(config),
+      }),
+    ];
+  },
 };

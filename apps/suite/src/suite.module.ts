@@ -24,18 +24,21 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
   name: 'FLOps MLOps suite',
   module: SuiteModule,
   env: SuiteEnv,
-  imports: (config) => [
-    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
-    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
-    TrackingModule.register({
-      truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
-      learnerKeyPrefixes: learnerKeyPrefixes(config),
-      flopsNaming: flopsNamingPatterns(config),
-    }),
-    ArtifactProxyModule.register(),
-    ModelRegistryModule.register({
-      modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
-      flopsNaming: flopsNamingPatterns(config),
-    }),
-  ],
+  imports: (config) => {
+    const artifacts = artifactStoreSettings(config, 'serves-artifacts');
+    return [
+      PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+      ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
+      TrackingModule.register({
+        truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+        learnerKeyPrefixes: learnerKeyPrefixes(config),
+        flopsNaming: flopsNamingPatterns(config),
+      }),
+      ArtifactProxyModule.register(),
+      ModelRegistryModule.register({
+        modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
+        flopsNaming: flopsNamingPatterns(config),
+      }),
+    ];
+  },
 };

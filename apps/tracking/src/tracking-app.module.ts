@@ -8,7 +8,7 @@ import {
   isTrue,
   learnerKeyPrefixes,
 } from '@app/config';
-import { MlflowService } from '@app/http';
+import { forwardingCaller, MlflowService } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 
 import { TrackingEnv } from './config/env';
@@ -22,13 +22,16 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
   name: 'FLOps tracking',
   module: TrackingAppModule,
   env: TrackingEnv,
-  imports: (config) => [
-    PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
-    ArtifactStoreModule.forRootAsync({ useFactory: () => artifactStoreSettings(config) }),
-    TrackingModule.register({
-      truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
-      learnerKeyPrefixes: learnerKeyPrefixes(config),
-      flopsNaming: flopsNamingPatterns(config),
-    }),
-  ],
+  imports: (config) => {
+    const artifacts = forwardingCaller(artifactStoreSettings(config, 'reads-artifacts'));
+    return [
+      PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
+      ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
+      TrackingModule.register({
+        truncateLongValues: isTrue(config.MLFLOW_TRUNCATE_LONG_VALUES) ?? true,
+        learnerKeyPrefixes: learnerKeyPrefixes(config),
+        flopsNaming: flopsNamingPatterns(config),
+      }),
+    ];
+  },
 };

@@ -1,6 +1,7 @@
 import { ArtifactStore, ArtifactStoreStatus, PoolUsage, redactUri } from '@app/domain';
 
 import { PoolStats } from './connection-pool';
+import { ProxyArtifactStore } from './proxy-artifact-store';
 
 interface Pooled {
   stats(): PoolStats;
@@ -42,5 +43,34 @@ export class StoreRootStatus extends ArtifactStoreStatus {
     if (!isPooled(this.store)) return null;
     const { max, size, idle, waiting } = this.store.stats();
     return { max, inUse: size - idle, idle, waiting };
+  }
+}
+
+/**
+ * Readiness of the artifact bytes in a split deployment: the artifact proxy's own `/health/ready`
+ * (which checks its store). Listing the root instead would need a caller the probe does not have.
+ */
+export class ProxyStatus extends ArtifactStoreStatus {
+  readonly kind = 'proxy';
+  readonly description: string;
+
+  constructor(
+    private readonly proxy: ProxyArtifactStore,
+    url: string,
+  ) {
+    super();
+    this.description = `artifact proxy ${redactUri(url)}`;
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.proxy.checkReady();
+    } catch (error) {
+      throw new Error(error instanceof Error ? error.message : 'Artifact proxy error');
+    }
+  }
+
+  poolUsage(): PoolUsage | null {
+    return null;
   }
 }

@@ -6,6 +6,7 @@ import {
   ArtifactStore,
   FileInfo,
   MlflowError,
+  Principal,
   withoutOwnerPartitions,
 } from '@app/domain';
 
@@ -41,6 +42,10 @@ export class PartitionedArtifactStore extends ArtifactStore {
 
   async delete(path: string): Promise<void> {
     return this.inner.delete(await this.located(path)).catch(clientFacing);
+  }
+
+  override freeLocation(caller: Principal, path: string): string {
+    return this.inner.freeLocation(caller, path);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,11 @@
 import { loadEnv } from './load-env';
 import { learnerKeyPrefixes, ServerEnv } from './server-env';
-import { artifactStoreSettings, backendStoreSettings } from './store-settings';
+import {
+  ArtifactRole,
+  ArtifactStoreSettings,
+  artifactStoreSettings,
+  backendStoreSettings,
+} from './store-settings';
 
 describe(loadEnv.name, () => {
   it('applies defaults', () => {
@@ -8,7 +13,8 @@ describe(loadEnv.name, () => {
     expect(env.PORT).toBe(5000);
     expect(env.BACKEND_STORE_URI).toBe('sqlite:///data/mlflow.db');
     expect(env.DEFAULT_ARTIFACT_ROOT).toBe('mlflow-artifacts:/');
-    expect(env.ARTIFACTS_DESTINATION).toBe('file:./data/artifacts');
+    expect(env.ARTIFACTS_DESTINATION).toBeUndefined();
+    expect(env.ARTIFACT_PROXY_TIMEOUT_SECONDS).toBe(30);
   });
 
   it('converts numbers and accepts MySQL URIs', () => {
@@ -48,10 +54,64 @@ describe(backendStoreSettings.name, () => {
 });
 
 describe(artifactStoreSettings.name, () => {
-  it('passes ARTIFACTS_DESTINATION through', () => {
+  const settings = (env: NodeJS.ProcessEnv, role: ArtifactRole): ArtifactStoreSettings =>
+    role === 'serves-artifacts'
+      ? artifactStoreSettings(loadEnv(ServerEnv, env), role)
+      : artifactStoreSettings(loadEnv(ServerEnv, env), role);
+
+  it('passes ARTIFACTS_DESTINATION through, defaulting for the services that serve artifacts', () => {
+    expect(settings({ ARTIFACTS_DESTINATION: 'sftp://u@h/a' }, 'serves-artifacts')).toEqual({
+      destination: 'sftp://u@h/a',
+    });
+    expect(settings({}, 'serves-artifacts')).toEqual({ destination: 'file:./data/artifacts' });
+    expect(settings({ ARTIFACTS_DESTINATION: 'ftp://h/a' }, 'reads-artifacts')).toEqual({
+      destination: 'ftp://h/a',
+    });
+  });
+
+  it('reads artifacts through the proxy with ARTIFACT_PROXY_URL', () => {
     expect(
-      artifactStoreSettings(loadEnv(ServerEnv, { ARTIFACTS_DESTINATION: 'sftp://u@h/a' })),
-    ).toEqual({ destination: 'sftp://u@h/a' });
+      settings(
+        {
+          ARTIFACT_PROXY_URL: 'http://10.30.0.3:5003',
+          ARTIFACT_PROXY_TOKEN: 'tok',
+          ARTIFACT_PROXY_TIMEOUT_SECONDS: '7',
+        },
+        'reads-artifacts',
+      ),
+    ).toEqual({ proxy: { url: 'http://10.30.0.3:5003', serviceToken: 'tok', timeoutMs: 7000 } });
+  });
+
+  it.each([
+    [
+      {},
+      /needs ARTIFACT_PROXY_URL \(the proxy, e\.g\. http:\/\/10\.30\.0\.3:5003\) or ARTIFACTS_DESTINATION/,
+    ],
+    [
+      { ARTIFACT_PROXY_URL: 'http://p:5003', ARTIFACTS_DESTINATION: 'ftp://h/a' },
+      /ARTIFACT_PROXY_URL and ARTIFACTS_DESTINATION are both set/,
+    ],
+    [
+      { ARTIFACTS_DESTINATION: 'ftp://h/a', ARTIFACT_PROXY_TOKEN: 't' },
+      /ARTIFACT_PROXY_TOKEN is only used with ARTIFACT_PROXY_URL/,
+    ],
+  ])('refuses to boot tracking or the registry with %j', (env, message) => {
+    expect(() => settings(env, 'reads-artifacts')).toThrow(message);
+  });
+
+  it('refuses ARTIFACT_PROXY_URL where the service serves artifacts itself', () => {
+    expect(() => settings({ ARTIFACT_PROXY_URL: 'http://p:5003' }, 'serves-artifacts')).toThrow(
+      /ARTIFACT_PROXY_URL is for tracking and the model registry/,
+    );
+  });
+
+  it('refuses a proxy URL with credentials, never echoing it', () => {
+    expect(() => loadEnv(ServerEnv, { ARTIFACT_PROXY_URL: 'http://u:secret@p:5003' })).toThrow(
+      /ARTIFACT_PROXY_URL must be an http\(s\) URL without credentials/,
+    );
+    expect(() => loadEnv(ServerEnv, { ARTIFACT_PROXY_URL: 'http://u:secret@p:5003' })).not.toThrow(
+      /secret/,
+    );
   });
 });
 

@@ -12,6 +12,9 @@ import { IsKeyPrefixList, parseKeyPrefixList } from './is-key-prefix-list';
 
 const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
+/** Where the suite and the artifact proxy keep artifacts when ARTIFACTS_DESTINATION is unset. */
+export const DEFAULT_ARTIFACTS_DESTINATION = 'file:./data/artifacts';
+
 /** Variables every service reads; each app's `config/env.ts` extends this with its own. */
 export class ServerEnv {
   /** An empty HOST would listen on every interface: say 0.0.0.0 (or ::) to mean that. */
@@ -40,10 +43,39 @@ export class ServerEnv {
   })
   DEFAULT_ARTIFACT_ROOT = 'mlflow-artifacts:/';
 
-  /** Where artifact bytes live: `file:<path>` or a path, `ftp://`, `ftps://`, `sftp://`. */
+  /**
+   * Where artifact bytes live: `file:<path>` or a path, `ftp://`, `ftps://`, `sftp://`. The suite
+   * and the artifact proxy default to {@link DEFAULT_ARTIFACTS_DESTINATION}; tracking and the
+   * registry read it only without ARTIFACT_PROXY_URL (see artifactStoreSettings).
+   */
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  ARTIFACTS_DESTINATION = 'file:./data/artifacts';
+  ARTIFACTS_DESTINATION?: string;
+
+  /** Split deployment: tracking and the registry reach artifact bytes through this proxy. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, {
+    message:
+      'ARTIFACT_PROXY_URL must be an http(s) URL without credentials, e.g. http://10.30.0.3:5003',
+  })
+  ARTIFACT_PROXY_URL?: string;
+
+  /** An API token sent to the proxy when a call has no caller's Authorization header. */
+  @IsOptional()
+  @IsString()
+  ARTIFACT_PROXY_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  ARTIFACT_PROXY_TOKEN_FILE?: string;
+
+  /** Connect, answer and idle timeout of each call to the artifact proxy. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ARTIFACT_PROXY_TIMEOUT_SECONDS = 30;
 
   @Type(() => Number)
   @IsInt()

@@ -1,4 +1,6 @@
-import { isTrue, ServerEnv } from './server-env';
+import { secret } from './auth-settings';
+import { ConfigurationError } from './load-env';
+import { DEFAULT_ARTIFACTS_DESTINATION, isTrue, ServerEnv } from './server-env';
 
 /** What every service hands PersistenceModule (the same shape as its PersistenceOptions). */
 export interface BackendStoreSettings {
@@ -9,10 +11,23 @@ export interface BackendStoreSettings {
   poolSize: number;
 }
 
-/** What every service hands ArtifactStoreModule. */
-export interface ArtifactStoreSettings {
-  destination: string;
+export interface ArtifactProxySettings {
+  url: string;
+  serviceToken?: string;
+  timeoutMs: number;
 }
+
+/** What every service hands ArtifactStoreModule: the store itself, or the proxy in front of it. */
+export type ArtifactStoreSettings =
+  | { destination: string; proxy?: undefined }
+  | { proxy: ArtifactProxySettings; destination?: undefined };
+
+/**
+ * `serves-artifacts`: the suite and the artifact proxy, which talk to the store themselves.
+ * `reads-artifacts`: tracking and the registry on their own, which read artifacts either through
+ * the proxy or, configured so, directly from the store.
+ */
+export type ArtifactRole = 'serves-artifacts' | 'reads-artifacts';
 
 export function backendStoreSettings(env: ServerEnv): BackendStoreSettings {
   return {
@@ -23,6 +38,57 @@ export function backendStoreSettings(env: ServerEnv): BackendStoreSettings {
   };
 }
 
-export function artifactStoreSettings(env: ServerEnv): ArtifactStoreSettings {
-  return { destination: env.ARTIFACTS_DESTINATION };
+/**
+ * How the service reaches artifact bytes, failing the boot (naming the variables) when the
+ * wiring cannot work: tracking or the registry with neither ARTIFACT_PROXY_URL nor
+ * ARTIFACTS_DESTINATION would serve runs whose files it cannot see, and with both it is unclear
+ * which one the operator meant. Call it before the app is built, so the failure is a
+ * ConfigurationError of the boot.
+ */
+export function artifactStoreSettings(
+  env: ServerEnv,
+  role: 'serves-artifacts',
+): { destination: string };
+export function artifactStoreSettings(
+  env: ServerEnv,
+  role: 'reads-artifacts',
+): ArtifactStoreSettings;
+export function artifactStoreSettings(env: ServerEnv, role: ArtifactRole): ArtifactStoreSettings {
+  const problems: string[] = [];
+  const token = secret(
+    env.ARTIFACT_PROXY_TOKEN,
+    env.ARTIFACT_PROXY_TOKEN_FILE,
+    'ARTIFACT_PROXY_TOKEN',
+    problems,
+  );
+  const url = env.ARTIFACT_PROXY_URL;
+  if (role === 'serves-artifacts') {
+    if (url !== undefined) {
+      problems.push(
+        'ARTIFACT_PROXY_URL is for tracking and the model registry deployed on their own: this service serves the artifact proxy itself and reads ARTIFACTS_DESTINATION',
+      );
+    }
+  } else if (url !== undefined && env.ARTIFACTS_DESTINATION !== undefined) {
+    problems.push(
+      'ARTIFACT_PROXY_URL and ARTIFACTS_DESTINATION are both set: keep ARTIFACT_PROXY_URL (only the artifact proxy talks to the store) or ARTIFACTS_DESTINATION (this service reads the store directly)',
+    );
+  } else if (url === undefined && env.ARTIFACTS_DESTINATION === undefined) {
+    problems.push(
+      `DEFAULT_ARTIFACT_ROOT ${env.DEFAULT_ARTIFACT_ROOT} is served by the artifact proxy, so this service needs ARTIFACT_PROXY_URL (the proxy, e.g. http://10.30.0.3:5003) or ARTIFACTS_DESTINATION (the store the proxy writes to)`,
+    );
+  }
+  if (token !== undefined && url === undefined) {
+    problems.push('ARTIFACT_PROXY_TOKEN is only used with ARTIFACT_PROXY_URL');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  if (url !== undefined) {
+    return {
+      proxy: { url, serviceToken: token, timeoutMs: env.ARTIFACT_PROXY_TIMEOUT_SECONDS * 1000 },
+    };
+  }
+  return { destination: env.ARTIFACTS_DESTINATION ?? DEFAULT_ARTIFACTS_DESTINATION };
 }

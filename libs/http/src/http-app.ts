@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { withCallerAuthorization } from './caller-authorization';
 import { toJsonText } from './json-text';
 import { ServiceMetrics } from './operations';
 import { setupSwagger } from './swagger';
@@ -124,6 +125,10 @@ export function configureMlflowApp(
       (request as { body: unknown }).body = await readText(request.raw, MAX_JSON_BODY_BYTES);
     }
   });
+  // Registered after the body reader, so the handler runs inside it.
+  fastify.addHook('preHandler', (request, _reply, done) =>
+    withCallerAuthorization(request.headers.authorization, done),
+  );
   fastify.setReplySerializer(toJsonText);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('X-Content-Type-Options', 'nosniff');

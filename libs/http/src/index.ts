@@ -1,5 +1,6 @@
 export * from './access';
 export * from './artifact-download';
+export * from './caller-authorization';
 export * from './dto/file-info.dto';
 export * from './error-status';
 export * from './health.controller';

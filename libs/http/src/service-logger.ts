@@ -1,6 +1,6 @@
 import { ConsoleLogger } from '@nestjs/common';
 
-import { ServerEnv } from '@app/config';
+import { DEFAULT_ARTIFACTS_DESTINATION, ServerEnv } from '@app/config';
 import { redactUri } from '@app/domain';
 
 import { SUITE_VERSION } from './swagger';
@@ -35,6 +35,8 @@ export function startupLine(config: ServerEnv): string {
   return (
     `version ${SUITE_VERSION}, listening on http://${host}:${config.PORT} (Swagger UI at /docs); ` +
     `backend store ${redactUri(config.BACKEND_STORE_URI)}; ` +
-    `artifacts ${redactUri(config.ARTIFACTS_DESTINATION)}`
+    (config.ARTIFACT_PROXY_URL !== undefined
+      ? `artifacts via the artifact proxy ${config.ARTIFACT_PROXY_URL}`
+      : `artifacts ${redactUri(config.ARTIFACTS_DESTINATION ?? DEFAULT_ARTIFACTS_DESTINATION)}`)
   );
 }

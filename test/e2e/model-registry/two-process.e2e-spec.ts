@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -29,6 +30,8 @@ async function start(main: string, backendStoreUri: string): Promise<Service> {
     env: {
       ...process.env,
       BACKEND_STORE_URI: backendStoreUri,
+      // Tracking and the registry on their own name where artifacts are (split-deployment.e2e-spec).
+      ARTIFACTS_DESTINATION: `file:${join(tmpdir(), 'flops-two-process-artifacts')}`,
       PORT: String(port),
       HOST: '127.0.0.1',
     },

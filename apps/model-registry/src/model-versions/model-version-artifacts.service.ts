@@ -9,7 +9,6 @@ import {
   artifactPathUnder,
   ArtifactStore,
   canonicalArtifactPath,
-  freeArtifactLocation,
   MlflowError,
   Principal,
 } from '@app/domain';
@@ -53,7 +52,7 @@ export class ModelVersionArtifactsService {
     // The root decides, not the joined path: below a free root, `<run>/artifacts/…` must stay
     // in the caller's namespace instead of naming somebody's run.
     const stored =
-      artifactPathScope(root).kind === 'free' ? freeArtifactLocation(caller, target) : target;
+      artifactPathScope(root).kind === 'free' ? this.store.freeLocation(caller, target) : target;
     return { fileName: posix.basename(target), stream: await this.store.openRead(stored) };
   }
 }

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 
+import { Principal } from '../access/principal';
 import { FileInfo } from '../entities';
+import { freeArtifactLocation } from './artifact-partitions';
 
 /** What {@link ArtifactStore.stat} reports; `size` is 0 for directories. */
 export interface ArtifactStat {
@@ -71,6 +73,16 @@ export abstract class ArtifactStore {
    * store's root is never removed (mlflow-oidc-auth#289).
    */
   abstract delete(path: string): Promise<void>;
+
+  /**
+   * Where a free artifact path (one naming no run, logged model or trace) of `caller` lives in
+   * this store: the caller's own directory ({@link freeArtifactLocation}). A store that reaches
+   * the bytes through the artifact proxy answers the path as it is, because the proxy applies
+   * the same rule to the caller it is told about.
+   */
+  freeLocation(caller: Principal, path: string): string {
+    return freeArtifactLocation(caller, path);
+  }
 
   /**
    * Releases connections. Calls after close fail with TEMPORARILY_UNAVAILABLE; streams already
