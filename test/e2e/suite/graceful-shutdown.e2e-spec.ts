@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { Backend, BACKENDS } from '../../support/backends';
+import { freePort } from '../../support/free-port';
+import { createScratchDatabase } from '../../support/mysql';
+import { migrate } from '../../support/test-app';
 import {
   createDestination,
   Destination,
   DESTINATION_KINDS,
   eventually,
 } from '../artifact-proxy/artifact-support';
-import { Backend, BACKENDS } from '../../support/backends';
-import { freePort } from '../../support/free-port';
-import { createScratchDatabase } from '../../support/mysql';
-import { migrate } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SUITE_MAIN = join(ROOT, 'dist/apps/suite/apps/suite/src/main.js');
@@ -148,8 +148,9 @@ async function backendStore(
   backend: Backend,
   dir: string,
 ): Promise<{ uri: string; drop(): Promise<void> }> {
-  if (backend === 'sqlite')
+  if (backend === 'sqlite') {
     return { uri: `sqlite:///${join(dir, 'mlflow.db')}`, drop: async () => undefined };
+  }
   const db = await createScratchDatabase('flops_shutdown');
   await migrate(db.uri);
   return db;
