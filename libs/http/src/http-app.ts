@@ -115,7 +115,7 @@ export function configureMlflowApp(
 ): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
-    linkRawRequest(request);
+    linkRawRequest(request, reply);
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   if (settings.corsOrigins.length > 0) allowCrossOrigin(fastify, settings.corsOrigins);

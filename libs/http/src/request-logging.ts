@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { DynamicModule } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 
@@ -18,16 +18,22 @@ export function requestIdFor(header: string | string[] | undefined): string {
 }
 
 const FASTIFY_REQUEST = Symbol('fastifyRequest');
+const FASTIFY_REPLY = Symbol('fastifyReply');
 
 interface RawRequest extends IncomingMessage {
   [FASTIFY_REQUEST]?: FastifyRequest;
+  [FASTIFY_REPLY]?: FastifyReply;
 }
 
-/** Lets the access line, written from the raw request, read the route and the caller. */
-export function linkRawRequest(request: FastifyRequest): void {
+/**
+ * Lets the access line, written from the raw request, read the route, the caller and the reply's
+ * headers (Fastify hands them to `writeHead`, so the raw response cannot tell them).
+ */
+export function linkRawRequest(request: FastifyRequest, reply: FastifyReply): void {
   const raw = request.raw as RawRequest;
   raw.id = request.id;
   raw[FASTIFY_REQUEST] = request;
+  raw[FASTIFY_REPLY] = reply;
 }
 
 function byteCount(value: number | string | string[] | undefined): number | undefined {
@@ -42,13 +48,14 @@ function byteCount(value: number | string | string[] | undefined): number | unde
  */
 function accessFields(req: IncomingMessage, res: ServerResponse, durationMs: number) {
   const request = (req as RawRequest)[FASTIFY_REQUEST];
+  const reply = (req as RawRequest)[FASTIFY_REPLY];
   return {
     method: req.method,
     route: request?.routeOptions.url ?? null,
     status: res.statusCode,
     duration_ms: durationMs,
     bytes_in: byteCount(req.headers['content-length']),
-    bytes_out: byteCount(res.getHeader('content-length')),
+    bytes_out: byteCount(reply?.getHeader('content-length') ?? res.getHeader('content-length')),
     user: request === undefined ? undefined : signedInCaller(request)?.username,
   };
 }

@@ -72,13 +72,19 @@ describe('SFTP key authentication and host-key pinning from the environment', ()
 });
 
 describe('HTTP settings from the environment', () => {
+  let written: string[] = [];
+
   async function withSuite(
     env: NodeJS.ProcessEnv,
     run: (url: string) => Promise<void>,
   ): Promise<void> {
+    written = [];
     const port = await freePort();
     const quiet = [process.stdout, process.stderr].map((stream) =>
-      jest.spyOn(stream, 'write').mockImplementation(() => true),
+      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      }),
     );
     let app: NestFastifyApplication | undefined;
     try {
@@ -175,5 +181,44 @@ describe('HTTP settings from the environment', () => {
       expect(await id('x'.repeat(129))).toMatch(uuid);
       expect(await id('x'.repeat(128))).toBe('x'.repeat(128));
     });
+  });
+
+  it('logs the signed-in caller on the access line, never the credentials or the query', async () => {
+    const password = 'Correct-Horse-Battery-9';
+    await withSuite(
+      { AUTH_MODE: 'basic', AUTH_ADMIN_USERNAME: 'operator', AUTH_ADMIN_PASSWORD: password },
+      async (url) => {
+        const response = await fetch(
+          `${url}/api/2.0/mlflow/experiments/search?max_results=1&token=Sup3rSecretToken`,
+          {
+            headers: {
+              Authorization: `Basic ${Buffer.from(`operator:${password}`).toString('base64')}`,
+              'X-Request-Id': 'access-line-1',
+            },
+          },
+        );
+        expect(response.status).toBe(200);
+      },
+    );
+    const lines = written.join('').trimEnd().split('\n');
+    const access = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.request_id === 'access-line-1');
+    expect(access).toEqual({
+      level: 'info',
+      time: expect.any(String),
+      pid: process.pid,
+      hostname: expect.any(String),
+      request_id: 'access-line-1',
+      msg: 'request completed',
+      method: 'GET',
+      route: '/api/2.0/mlflow/experiments/search',
+      status: 200,
+      duration_ms: expect.any(Number),
+      bytes_out: expect.any(Number),
+      user: 'operator',
+    });
+    const output = written.join('');
+    expect(output).not.toMatch(/Sup3rSecretToken|Correct-Horse|Basic /);
   });
 });
