@@ -13,6 +13,10 @@ export interface ArtifactStoreOptions {
   ftpPassword?: string;
   /** FTPS: accept a self-signed server certificate. */
   ftpAllowSelfSigned?: boolean;
+  /** FTPS: TLS from the first byte instead of `AUTH TLS`. */
+  ftpsImplicit?: boolean;
+  /** FTPS: PEM CA certificates to verify the server with. */
+  ftpsCa?: string;
   sftpUser?: string;
   sftpPassword?: string;
   sftpPrivateKeyPath?: string;
@@ -144,7 +148,8 @@ function ftpFactory(secure: boolean): ArtifactStoreFactory {
       user: options.ftpUser ?? target.user,
       password: options.ftpPassword ?? target.password,
       root: target.root,
-      secure,
+      secure: secure && options.ftpsImplicit ? 'implicit' : secure,
+      ca: secure ? options.ftpsCa : undefined,
       allowSelfSigned: options.ftpAllowSelfSigned,
       maxConnections: options.maxConnections,
       timeoutMs: options.timeoutMs,

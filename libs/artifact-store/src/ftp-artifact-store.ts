@@ -33,8 +33,13 @@ export interface FtpArtifactStoreOptions {
   password?: string;
   /** Absolute directory on the server under which every artifact lives. */
   root: string;
-  /** Explicit TLS (`AUTH TLS`, then `PROT P` for data): the `ftps://` scheme. */
-  secure?: boolean;
+  /**
+   * TLS for the `ftps://` scheme: explicit (`AUTH TLS`, then `PROT P` for data) or implicit (TLS
+   * from the first byte, usually port 990).
+   */
+  secure?: boolean | 'implicit';
+  /** PEM CA certificates the FTPS server's certificate must chain to (else the system CAs). */
+  ca?: string;
   /** Accept a self-signed or otherwise unverifiable server certificate (FTPS only). */
   allowSelfSigned?: boolean;
   /** FTP allows one transfer per control connection, so this bounds parallel transfers. */
@@ -275,9 +280,9 @@ export class FtpArtifactStore extends ArtifactStore {
         port: this.options.port ?? 21,
         user: this.options.user ?? 'anonymous',
         password: this.options.password ?? 'anonymous@',
-        secure: this.options.secure === true,
+        secure: this.options.secure ?? false,
         secureOptions: this.options.secure
-          ? { rejectUnauthorized: !this.options.allowSelfSigned }
+          ? { rejectUnauthorized: !this.options.allowSelfSigned, ca: this.options.ca }
           : undefined,
       });
       if (!this.rootReady) {

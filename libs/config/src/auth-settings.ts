@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-
 import { passwordWeakness, validateUsername } from '@app/domain';
 
 import { ConfigurationError } from './load-env';
+import { readSecretFile } from './secret-file';
 import { isTrue, ServerEnv } from './server-env';
 
 export type AuthMode = 'none' | 'basic' | 'jwt';
@@ -44,12 +43,8 @@ export function authSettings(env: ServerEnv): AuthSettings {
     );
   }
 
-  const password = secret(
-    env.AUTH_ADMIN_PASSWORD,
-    env.AUTH_ADMIN_PASSWORD_FILE,
-    'AUTH_ADMIN_PASSWORD',
-    problems,
-  );
+  // loadEnv has read AUTH_ADMIN_PASSWORD_FILE and AUTH_JWT_SECRET_FILE into their variables.
+  const password = env.AUTH_ADMIN_PASSWORD;
   let admin: AuthSettings['admin'];
   if (env.AUTH_ADMIN_USERNAME !== undefined || password !== undefined) {
     const username = env.AUTH_ADMIN_USERNAME ?? '';
@@ -75,6 +70,7 @@ export function authSettings(env: ServerEnv): AuthSettings {
   if (problems.length > 0) {
     throw new ConfigurationError(
       `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
     );
   }
   return {
@@ -89,12 +85,7 @@ export function authSettings(env: ServerEnv): AuthSettings {
 function jwtSettings(env: ServerEnv, problems: string[]): JwtSettings | undefined {
   if (!env.AUTH_JWT_ISSUER) problems.push('AUTH_JWT_ISSUER is required with AUTH_MODE=jwt');
   if (!env.AUTH_JWT_AUDIENCE) problems.push('AUTH_JWT_AUDIENCE is required with AUTH_MODE=jwt');
-  const hs256Secret = secret(
-    env.AUTH_JWT_SECRET,
-    env.AUTH_JWT_SECRET_FILE,
-    'AUTH_JWT_SECRET',
-    problems,
-  );
+  const hs256Secret = env.AUTH_JWT_SECRET;
   const publicKeyPem = env.AUTH_JWT_PUBLIC_KEY_FILE
     ? readSecretFile(env.AUTH_JWT_PUBLIC_KEY_FILE, 'AUTH_JWT_PUBLIC_KEY_FILE', problems)
     : undefined;
@@ -124,30 +115,4 @@ function jwtSettings(env: ServerEnv, problems: string[]): JwtSettings | undefine
     publicKeyPem,
     jwks,
   };
-}
-
-/** A secret given inline or as a file (trailing newline dropped); both at once is refused. */
-export function secret(
-  inline: string | undefined,
-  file: string | undefined,
-  name: string,
-  problems: string[],
-): string | undefined {
-  if (inline !== undefined && file !== undefined) {
-    problems.push(`${name} and ${name}_FILE are both set: keep one`);
-    return undefined;
-  }
-  if (file !== undefined) {
-    return readSecretFile(file, `${name}_FILE`, problems)?.replace(/\r?\n$/, '');
-  }
-  return inline;
-}
-
-function readSecretFile(path: string, name: string, problems: string[]): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    problems.push(`${name} cannot be read`);
-    return undefined;
-  }
 }

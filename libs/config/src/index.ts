@@ -1,4 +1,5 @@
 export * from './auth-settings';
+export * from './http-settings';
 export * from './is-regular-expression';
 export * from './load-env';
 export * from './operations-settings';

@@ -1,11 +1,17 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
+import { resolveFileVariables } from './secret-file';
+
 /** A bad environment: its message names every bad variable and is all an operator needs. */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
+  /** One line per problem (the message lists them too). */
+  readonly problems: string[];
+
+  constructor(message: string, problems?: string[]) {
     super(message);
     this.name = 'ConfigurationError';
+    this.problems = problems ?? [message];
   }
 }
 
@@ -19,19 +25,24 @@ export function loadEnv<T extends object>(
   // The one read of the process environment; tests pass their own.
   env: NodeJS.ProcessEnv = process.env,
 ): T {
-  const instance = plainToInstance(cls, env, {
+  const problems: string[] = [];
+  const resolved = resolveFileVariables(env, problems);
+  const instance = plainToInstance(cls, resolved, {
     enableImplicitConversion: true,
     exposeDefaultValues: true,
   });
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    // One reason per variable: the first check as written (class-validator lists them in reverse),
-    // never the value, which may be a secret.
-    const lines = errors.map((e) => {
-      const reason = Object.values(e.constraints ?? {}).at(-1) ?? 'is invalid';
-      return `  - ${reason.startsWith(e.property) ? reason : `${e.property} ${reason}`}`;
-    });
-    throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
+  // One reason per variable: the first check as written (class-validator lists them in reverse),
+  // never the value, which may be a secret.
+  for (const e of errors) {
+    const reason = Object.values(e.constraints ?? {}).at(-1) ?? 'is invalid';
+    problems.push(reason.startsWith(e.property) ? reason : `${e.property} ${reason}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
+    );
   }
   return instance;
 }

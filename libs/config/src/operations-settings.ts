@@ -1,4 +1,3 @@
-import { secret } from './auth-settings';
 import { ConfigurationError } from './load-env';
 import { isTrue, ServerEnv } from './server-env';
 
@@ -14,7 +13,7 @@ export interface OperationsSettings {
 
 export function operationsSettings(env: ServerEnv): OperationsSettings {
   const problems: string[] = [];
-  const metricsToken = secret(env.METRICS_TOKEN, env.METRICS_TOKEN_FILE, 'METRICS_TOKEN', problems);
+  const metricsToken = env.METRICS_TOKEN;
   if (metricsToken === '') problems.push('METRICS_TOKEN must not be empty');
   if (problems.length > 0) {
     throw new ConfigurationError(

@@ -9,6 +9,7 @@ import {
 } from '@app/domain';
 
 import { IsKeyPrefixList, parseKeyPrefixList } from './is-key-prefix-list';
+import { IsReadableFile } from './is-readable-file';
 
 const BOOLEAN_TEXT = ['true', 'false', '1', '0'];
 
@@ -61,14 +62,10 @@ export class ServerEnv {
   })
   ARTIFACT_PROXY_URL?: string;
 
-  /** An API token sent to the proxy when a call has no caller's Authorization header. */
+  /** An API token sent to the proxy when a call has no caller's Authorization header; or _FILE. */
   @IsOptional()
   @IsString()
   ARTIFACT_PROXY_TOKEN?: string;
-
-  @IsOptional()
-  @IsString()
-  ARTIFACT_PROXY_TOKEN_FILE?: string;
 
   /** Connect, answer and idle timeout of each call to the artifact proxy. */
   @Type(() => Number)
@@ -109,11 +106,6 @@ export class ServerEnv {
   @IsString()
   AUTH_ADMIN_PASSWORD?: string;
 
-  /** A file holding the first administrator's password (a mounted secret). */
-  @IsOptional()
-  @IsString()
-  AUTH_ADMIN_PASSWORD_FILE?: string;
-
   /** How long a verified credential is trusted without a store lookup, in seconds. */
   @Type(() => Number)
   @IsInt()
@@ -129,14 +121,10 @@ export class ServerEnv {
   @IsString()
   AUTH_JWT_AUDIENCE?: string;
 
-  /** HS256 shared secret (at least 32 bytes), or a file holding it. */
+  /** HS256 shared secret (at least 32 bytes). */
   @IsOptional()
   @IsString()
   AUTH_JWT_SECRET?: string;
-
-  @IsOptional()
-  @IsString()
-  AUTH_JWT_SECRET_FILE?: string;
 
   /** RS256/ES256 public key (PEM, SPKI) or a JWKS document, as files. */
   @IsOptional()
@@ -174,14 +162,10 @@ export class ServerEnv {
   @IsIn(BOOLEAN_TEXT)
   METRICS_ENABLED = 'true';
 
-  /** A bearer token /metrics requires (public without one, as scrapers expect), or its file. */
+  /** A bearer token /metrics requires (public without one, as scrapers expect); or METRICS_TOKEN_FILE. */
   @IsOptional()
   @IsString()
   METRICS_TOKEN?: string;
-
-  @IsOptional()
-  @IsString()
-  METRICS_TOKEN_FILE?: string;
 
   /** How long a /health/ready answer is reused, in seconds (0: every probe checks the stores). */
   @Type(() => Number)
@@ -189,6 +173,105 @@ export class ServerEnv {
   @Min(0)
   @Max(300)
   READINESS_CACHE_SECONDS = 5;
+
+  // Operations: logs, shutdown, HTTP limits and the artifact store's transport settings.
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent',
+  })
+  LOG_LEVEL = 'info';
+
+  /** Unset: pretty on a terminal, JSON lines otherwise. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: string;
+
+  /** How long in-flight requests may run after SIGTERM before they are aborted. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SHUTDOWN_DEADLINE_SECONDS = 25;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  JSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+  /** Browser origins allowed cross-origin (comma-separated `scheme://host[:port]`, or `*`); unset: none. */
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s)://host[:port] origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (the sign-in limiter, the
+   * audit): `true` (all), a hop count, or comma-separated addresses/CIDRs; unset: none.
+   */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses',
+  })
+  TRUST_PROXY?: string;
+
+  /** The FTP/SFTP user and password, when ARTIFACTS_DESTINATION carries none (or to override it). */
+  @IsOptional()
+  @IsString()
+  ARTIFACTS_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  ARTIFACTS_PASSWORD?: string;
+
+  /** FTP/SFTP connections per process. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  ARTIFACTS_POOL_SIZE?: number;
+
+  /** FTP/SFTP connect and inactivity timeout (a transfer that stalls this long fails). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ARTIFACTS_TIMEOUT_SECONDS = 30;
+
+  /** How long a request waits for a free FTP/SFTP connection. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ARTIFACTS_ACQUIRE_TIMEOUT_SECONDS = 30;
+
+  /** `explicit` (AUTH TLS on the control port, RFC 4217) or `implicit` (TLS from the first byte, port 990). */
+  @IsIn(['explicit', 'implicit'], { message: 'FTPS_MODE must be explicit or implicit' })
+  FTPS_MODE = 'explicit';
+
+  /** PEM file of the CA that signed the FTPS server's certificate (else the system CAs). */
+  @IsOptional()
+  @IsReadableFile()
+  FTPS_CA_FILE?: string;
+
+  /** OpenSSH private key for SFTP (PEM or OpenSSH format). */
+  @IsOptional()
+  @IsReadableFile()
+  SFTP_PRIVATE_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  SFTP_PASSPHRASE?: string;
+
+  /** Pins the SFTP server's host key, as `ssh-keygen -lf` prints it: `SHA256:<43 base64 chars>`. */
+  @IsOptional()
+  @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/, {
+    message:
+      'SFTP_HOST_KEY_SHA256 must be SHA256:<43 base64 characters> as ssh-keygen -lf prints it',
+  })
+  SFTP_HOST_KEY_SHA256?: string;
 }
 
 /** LEARNER_KEY_PREFIXES as a list; empty when the rule is off. */

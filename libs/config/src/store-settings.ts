@@ -1,4 +1,5 @@
-import { secret } from './auth-settings';
+import { readFileSync } from 'node:fs';
+
 import { ConfigurationError } from './load-env';
 import { DEFAULT_ARTIFACTS_DESTINATION, isTrue, ServerEnv } from './server-env';
 
@@ -11,6 +12,26 @@ export interface BackendStoreSettings {
   poolSize: number;
 }
 
+/** How a service talks to the artifact store itself (FTP/SFTP transport settings). */
+export interface DirectArtifactStoreSettings {
+  destination: string;
+  storeOptions: {
+    ftpUser?: string;
+    ftpPassword?: string;
+    ftpsImplicit: boolean;
+    ftpsCa?: string;
+    sftpUser?: string;
+    sftpPassword?: string;
+    sftpPrivateKeyPath?: string;
+    sftpPassphrase?: string;
+    sftpHostKeySha256?: string;
+    maxConnections?: number;
+    timeoutMs: number;
+    acquireTimeoutMs: number;
+  };
+  proxy?: undefined;
+}
+
 export interface ArtifactProxySettings {
   url: string;
   serviceToken?: string;
@@ -19,8 +40,7 @@ export interface ArtifactProxySettings {
 
 /** What every service hands ArtifactStoreModule: the store itself, or the proxy in front of it. */
 export type ArtifactStoreSettings =
-  | { destination: string; proxy?: undefined }
-  | { proxy: ArtifactProxySettings; destination?: undefined };
+  DirectArtifactStoreSettings | { proxy: ArtifactProxySettings; destination?: undefined };
 
 /**
  * `serves-artifacts`: the suite and the artifact proxy, which talk to the store themselves.
@@ -48,19 +68,14 @@ export function backendStoreSettings(env: ServerEnv): BackendStoreSettings {
 export function artifactStoreSettings(
   env: ServerEnv,
   role: 'serves-artifacts',
-): { destination: string };
+): DirectArtifactStoreSettings;
 export function artifactStoreSettings(
   env: ServerEnv,
   role: 'reads-artifacts',
 ): ArtifactStoreSettings;
 export function artifactStoreSettings(env: ServerEnv, role: ArtifactRole): ArtifactStoreSettings {
   const problems: string[] = [];
-  const token = secret(
-    env.ARTIFACT_PROXY_TOKEN,
-    env.ARTIFACT_PROXY_TOKEN_FILE,
-    'ARTIFACT_PROXY_TOKEN',
-    problems,
-  );
+  const token = env.ARTIFACT_PROXY_TOKEN;
   const url = env.ARTIFACT_PROXY_URL;
   if (role === 'serves-artifacts') {
     if (url !== undefined) {
@@ -83,6 +98,7 @@ export function artifactStoreSettings(env: ServerEnv, role: ArtifactRole): Artif
   if (problems.length > 0) {
     throw new ConfigurationError(
       `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
     );
   }
   if (url !== undefined) {
@@ -90,5 +106,26 @@ export function artifactStoreSettings(env: ServerEnv, role: ArtifactRole): Artif
       proxy: { url, serviceToken: token, timeoutMs: env.ARTIFACT_PROXY_TIMEOUT_SECONDS * 1000 },
     };
   }
-  return { destination: env.ARTIFACTS_DESTINATION ?? DEFAULT_ARTIFACTS_DESTINATION };
+  return directStoreSettings(env, env.ARTIFACTS_DESTINATION ?? DEFAULT_ARTIFACTS_DESTINATION);
+}
+
+function directStoreSettings(env: ServerEnv, destination: string): DirectArtifactStoreSettings {
+  return {
+    destination,
+    storeOptions: {
+      ftpUser: env.ARTIFACTS_USER,
+      ftpPassword: env.ARTIFACTS_PASSWORD,
+      ftpsImplicit: env.FTPS_MODE === 'implicit',
+      // Read at boot (the variable was checked readable): a CA that vanishes later changes nothing.
+      ftpsCa: env.FTPS_CA_FILE === undefined ? undefined : readFileSync(env.FTPS_CA_FILE, 'utf8'),
+      sftpUser: env.ARTIFACTS_USER,
+      sftpPassword: env.ARTIFACTS_PASSWORD,
+      sftpPrivateKeyPath: env.SFTP_PRIVATE_KEY_FILE,
+      sftpPassphrase: env.SFTP_PASSPHRASE,
+      sftpHostKeySha256: env.SFTP_HOST_KEY_SHA256,
+      maxConnections: env.ARTIFACTS_POOL_SIZE,
+      timeoutMs: env.ARTIFACTS_TIMEOUT_SECONDS * 1000,
+      acquireTimeoutMs: env.ARTIFACTS_ACQUIRE_TIMEOUT_SECONDS * 1000,
+    },
+  };
 }

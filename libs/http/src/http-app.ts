@@ -1,15 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { HttpSettings } from '@app/config';
 
 import { withCallerAuthorization } from './caller-authorization';
 import { toJsonText } from './json-text';
 import { ServiceMetrics } from './operations';
+import { linkRawRequest, REQUEST_ID_HEADER, requestIdFor } from './request-logging';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
  * dataset profiles can be larger). Artifact uploads are streamed and not subject to it. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+/** HTTP settings when the environment gives none (JSON_BODY_LIMIT_BYTES, TRUST_PROXY, CORS_ORIGINS). */
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  bodyLimit: MAX_JSON_BODY_BYTES,
+  trustProxy: false,
+  corsOrigins: [],
+};
 
 export interface StreamingRoutes {
   /** Requests whose body is an artifact stream that the handler reads from `request.raw`. */
@@ -59,9 +71,15 @@ export function mergeRepeatedSlashes(url: string): string {
   return path.replace(/\/{2,}/g, '/') + rest;
 }
 
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(
+  settings: HttpSettings = DEFAULT_HTTP_SETTINGS,
+): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: MAX_JSON_BODY_BYTES,
+    bodyLimit: settings.bodyLimit,
+    trustProxy: settings.trustProxy,
+    // The caller's id when sane (it ties our lines to theirs), else a new one; see linkRawRequest.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
     // Artifact paths can be long; MLflow accepts them.
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false },
     // MLflow (werkzeug) merges repeated slashes before routing (`//model-versions/get-artifact`);
@@ -95,8 +113,14 @@ export function configureMlflowApp(
   title: string,
   /** The base URL OpenAPI's `servers` names; relative (`/`) when unknown. */
   serverUrl?: string,
+  settings: HttpSettings = DEFAULT_HTTP_SETTINGS,
 ): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    linkRawRequest(request, reply);
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  if (settings.corsOrigins.length > 0) allowCrossOrigin(fastify, settings.corsOrigins);
   const routes: ServedRoute[] = [];
   ROUTES.set(app, routes);
   fastify.addHook('onRoute', (route) => {
@@ -109,7 +133,7 @@ export function configureMlflowApp(
       done(null, undefined);
       return;
     }
-    readText(payload, MAX_JSON_BODY_BYTES).then(
+    readText(payload, settings.bodyLimit).then(
       (text) => done(null, text),
       (error: Error) => done(error, undefined),
     );
@@ -122,7 +146,7 @@ export function configureMlflowApp(
       hasBody &&
       !request.url.includes('?')
     ) {
-      (request as { body: unknown }).body = await readText(request.raw, MAX_JSON_BODY_BYTES);
+      (request as { body: unknown }).body = await readText(request.raw, settings.bodyLimit);
     }
   });
   // Registered after the body reader, so the handler runs inside it.
@@ -144,6 +168,31 @@ function serviceMetricsOf(app: INestApplication): ServiceMetrics | undefined {
   } catch {
     return undefined;
   }
+}
+
+const CORS_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
+const CORS_HEADERS = 'Authorization, Content-Type, X-Request-Id';
+
+/**
+ * CORS for the listed origins only (a browser UI served elsewhere): their requests get
+ * `Access-Control-Allow-Origin`, their preflights a 204; other origins get no CORS headers, so
+ * browsers keep refusing them. Credentials travel in `Authorization`, never cookies.
+ */
+function allowCrossOrigin(fastify: FastifyInstance, origins: string[]): void {
+  const any = origins.includes('*');
+  fastify.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || (!any && !origins.includes(origin))) return;
+    void reply.header('Access-Control-Allow-Origin', any ? '*' : origin);
+    void reply.header('Vary', 'Origin');
+    void reply.header('Access-Control-Expose-Headers', `${REQUEST_ID_HEADER}, Retry-After`);
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+      void reply.header('Access-Control-Allow-Methods', CORS_METHODS);
+      void reply.header('Access-Control-Allow-Headers', CORS_HEADERS);
+      void reply.header('Access-Control-Max-Age', '600');
+      return reply.code(204).send();
+    }
+  });
 }
 
 function readText(stream: NodeJS.ReadableStream, limit: number): Promise<string> {

@@ -30,6 +30,7 @@ export class MlflowExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest | undefined>();
     const { status, body, retryAfter } = this.toResponse(
       withNumbersAsWritten(exception, request?.body),
+      request?.id,
     );
     if (reply.sent) return;
     if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
@@ -37,11 +38,17 @@ export class MlflowExceptionFilter implements ExceptionFilter {
     void reply.status(status).header('Content-Type', 'application/json').send(JSON.stringify(body));
   }
 
-  toResponse(exception: unknown): { status: number; body: ErrorBody; retryAfter?: number } {
+  toResponse(
+    exception: unknown,
+    requestId?: string,
+  ): { status: number; body: ErrorBody; retryAfter?: number } {
     if (exception instanceof MlflowError) {
       const status = ERROR_CODE_TO_HTTP_STATUS[exception.code];
       if (exception.code === 'TEMPORARILY_UNAVAILABLE') {
-        this.logger.warn(`${exception.message} (${causeCode(exception.cause)})`);
+        this.logger.warn({
+          msg: `${exception.message} (${causeCode(exception.cause)})`,
+          request_id: requestId,
+        });
       }
       const retryAfter =
         exception.retryAfterSeconds ?? (status === 503 || status === 429 ? 5 : undefined);
@@ -71,9 +78,8 @@ export class MlflowExceptionFilter implements ExceptionFilter {
         body: { error_code: codeForStatus(fastifyStatus), message: safeMessage(exception) },
       };
     }
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-    );
+    // One entry with the cause and its stack as fields (see ServiceLogger), tied to the access line.
+    this.logger.error({ msg: 'Unhandled error', request_id: requestId, err: exception });
     return {
       status: 500,
       body: { error_code: 'INTERNAL_ERROR', message: 'Internal server error.' },

@@ -5,16 +5,19 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   authSettings,
   ConfigurationError,
+  httpSettings,
   loadEnv,
   operationsSettings,
   ServerEnv,
 } from '@app/config';
 
 import { AccessModule } from './access';
+import { InFlightRequests, shutDownOnSignals } from './graceful-shutdown';
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
 import { OperationsModule } from './operations';
-import { serviceLogger, startupLine } from './service-logger';
+import { requestLoggingModule } from './request-logging';
+import { logSettings, ServiceLogger, serviceLogger, startupLine } from './service-logger';
 
 /**
  * One deployable (suite, tracking, model registry, artifact proxy): what its `main.ts` boots and
@@ -42,49 +45,63 @@ export function mlflowServiceModule<E extends ServerEnv>(
 
 /**
  * `main.ts`: validates the environment, starts the service on HOST:PORT and prints one startup
- * line; after that, only warnings and errors.
+ * line; after that, one access line per request, warnings and errors (LOG_LEVEL). With
+ * `shutDownOnSignals`, SIGTERM/SIGINT drain it within SHUTDOWN_DEADLINE_SECONDS and exit.
  */
 export async function bootstrapMlflowService<E extends ServerEnv>(
   service: MlflowService<E>,
   env?: NodeJS.ProcessEnv,
+  options: { shutDownOnSignals?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   const config = loadEnv(service.env, env);
-  const logger = serviceLogger();
+  const logger = serviceLogger(logSettings(config));
+  const http = httpSettings(config);
+  const root = rootModule(service, config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    rootModule(service, config),
-    createFastifyAdapter(),
-    { bodyParser: false, logger },
+    { ...root, imports: [requestLoggingModule(logger.pino), ...(root.imports ?? [])] },
+    createFastifyAdapter(http),
+    // A failed boot is thrown to runMlflowService, which logs it on one line, not Nest's abort.
+    { bodyParser: false, logger, abortOnError: false },
   );
-  configureMlflowApp(app, service.name, publicUrl(config));
-  app.enableShutdownHooks();
+  configureMlflowApp(app, service.name, publicUrl(config), http);
+  const inFlight = new InFlightRequests();
+  inFlight.track(app);
+  if (options.shutDownOnSignals) {
+    shutDownOnSignals(app, inFlight, logger, config.SHUTDOWN_DEADLINE_SECONDS);
+  }
   await app.listen(config.PORT, config.HOST);
   logger.announce(startupLine(config), service.name);
   return app;
 }
 
 /**
- * A deployable's main: boots the service, and on failure prints why and exits 1. A bad
- * environment is one message naming each bad variable, with no stack trace; anything else is
- * logged with its stack.
+ * A deployable's main: boots the service with graceful shutdown, and on failure logs why (one
+ * entry: a bad environment as its list of problems, anything else with its cause and stack) and
+ * exits 1.
  */
 export function runMlflowService<E extends ServerEnv>(
   service: MlflowService<E>,
   env?: NodeJS.ProcessEnv,
 ): Promise<void> {
-  return bootstrapMlflowService(service, env).then(
+  return bootstrapMlflowService(service, env, { shutDownOnSignals: true }).then(
     () => undefined,
     (error: unknown) => {
-      if (error instanceof ConfigurationError) {
-        process.stderr.write(`[${service.name}] ${error.message}\n`);
-      } else {
-        serviceLogger().error(
-          error instanceof Error ? (error.stack ?? error.message) : String(error),
-          service.name,
-        );
-      }
+      bootFailureLogger(env).fatal(
+        error instanceof ConfigurationError
+          ? { msg: 'Invalid configuration', problems: error.problems }
+          : { msg: 'Boot failed', err: error },
+        service.name,
+      );
       process.exitCode = 1;
     },
   );
+}
+
+/** The environment may be what failed: its log settings are used only when they are valid. */
+function bootFailureLogger(env: NodeJS.ProcessEnv = process.env): ServiceLogger {
+  const format =
+    env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : undefined;
+  return serviceLogger({ level: 'info', format });
 }
 
 /**

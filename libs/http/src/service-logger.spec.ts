@@ -40,9 +40,16 @@ async function capture(run: () => Promise<void> | void): Promise<{ out: string; 
   return { out: out.join(''), err: err.join('') };
 }
 
+function entries(out: string): Record<string, unknown>[] {
+  return out
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe(ServiceLogger.name, () => {
-  it('prints none of Nest boot lines, only the announced one, without colours', async () => {
-    const logger = new ServiceLogger({ colors: false });
+  it('prints none of Nest boot lines at info, only the announced one, as one JSON line', async () => {
+    const logger = serviceLogger({ level: 'info', format: 'json' });
     const { out, err } = await capture(async () => {
       const app = await NestFactory.create(ProbeModule, new FastifyAdapter(), { logger });
       await app.init();
@@ -50,44 +57,71 @@ describe(ServiceLogger.name, () => {
       await app.close();
     });
     expect(err).toBe('');
-    expect(out.trimEnd().split('\n')).toHaveLength(1);
-    expect(out).toContain('[probe service] Listening on http://127.0.0.1:1');
+    expect(entries(out)).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        context: 'probe service',
+        msg: 'Listening on http://127.0.0.1:1',
+      }),
+    ]);
     expect(out).not.toMatch(/Mapped|RoutesResolver|RouterExplorer|InstanceLoader|NestFactory/);
     expect(out).not.toContain(ESCAPE);
   });
 
-  it('still prints warnings and errors', async () => {
-    const logger = new ServiceLogger({ colors: false });
-    const { out, err } = await capture(() => {
+  it('prints warnings and errors, an error with its stack and cause as fields of one line', async () => {
+    const logger = serviceLogger({ level: 'info', format: 'json' });
+    const { out } = await capture(() => {
       Logger.overrideLogger(logger);
       new Logger('store').warn('pool exhausted');
-      new Logger('filter').error('boom');
+      const cause = Object.assign(new Error('connect ECONNREFUSED ftp://u:Sup3rSecret@h/'), {
+        code: 'ECONNREFUSED',
+        sql: 'SELECT secret',
+      });
+      new Logger('filter').error({ msg: 'Unhandled error', err: new Error('boom', { cause }) });
       new Logger('store').log('ready');
     });
-    expect(out).toContain('[store] pool exhausted');
-    expect(out).not.toContain('ready');
-    expect(err).toContain('[filter] boom');
+    const [warning, error, ...rest] = entries(out);
+    expect(rest).toEqual([]);
+    expect(warning).toMatchObject({ level: 'warn', context: 'store', msg: 'pool exhausted' });
+    expect(error).toMatchObject({
+      level: 'error',
+      context: 'filter',
+      msg: 'Unhandled error',
+      err: {
+        type: 'Error',
+        message: 'boom',
+        stack: expect.stringContaining('service-logger.spec.ts'),
+        cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED ftp://***@h/' },
+      },
+    });
+    expect(out).not.toMatch(/Sup3rSecret|SELECT secret/);
   });
 
-  it('colours on a terminal', async () => {
+  it('is pretty and coloured on a terminal', async () => {
     const noColor = process.env.NO_COLOR;
     delete process.env.NO_COLOR;
+    const descriptor = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
     try {
-      const { out } = await capture(() => new ServiceLogger({ colors: true }).announce('up', 'x'));
+      const { out } = await capture(() => serviceLogger().announce('up', 'x'));
       expect(out).toContain(ESCAPE);
+      expect(out).toContain('up');
+      expect(() => JSON.parse(out)).toThrow();
     } finally {
       if (noColor !== undefined) process.env.NO_COLOR = noColor;
+      if (descriptor) Object.defineProperty(process.stdout, 'isTTY', descriptor);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
     }
   });
 });
 
 describe(serviceLogger.name, () => {
-  it('does not colour when stdout is not a terminal', async () => {
+  it('writes JSON lines when stdout is not a terminal', async () => {
     const descriptor = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
     Object.defineProperty(process.stdout, 'isTTY', { value: undefined, configurable: true });
     try {
       const { out } = await capture(() => serviceLogger().announce('up', 'x'));
-      expect(out).toContain('[x] up');
+      expect(entries(out)).toEqual([expect.objectContaining({ context: 'x', msg: 'up' })]);
       expect(out).not.toContain(ESCAPE);
     } finally {
       if (descriptor) Object.defineProperty(process.stdout, 'isTTY', descriptor);

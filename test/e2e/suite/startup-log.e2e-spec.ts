@@ -75,21 +75,44 @@ describe.each(BACKENDS)('the startup line on %s', (backend) => {
   });
 
   it.each([SUITE_SERVICE, TRACKING_SERVICE, MODEL_REGISTRY_SERVICE, ARTIFACT_PROXY_SERVICE])(
-    '$name prints one uncoloured line naming its address and redacted stores, after the unreachable store',
+    '$name prints one uncoloured JSON startup line naming its address and redacted stores, after the unreachable store',
     async (service) => {
       const output = await bootOutput(service, backendStoreUri);
       const lines = output.trimEnd().split('\n');
-      expect(lines).toHaveLength(2);
-      expect(lines[0]).toMatch(
-        /ERROR \[Readiness\] Artifact store ftp:\/\/\*\*\*@127\.0\.0\.1:1\/artifacts is unreachable: Artifact store unavailable: connection refused; not ready until it answers$/,
+      // The unreachable store, the startup line, then the access line of the /health probe.
+      expect(lines).toHaveLength(3);
+      const [readiness, startup, access] = lines.map(
+        (line) => JSON.parse(line) as Record<string, unknown>,
       );
-      expect(lines[1]).toMatch(
-        new RegExp(
-          `LOG \\[${service.name}\\] version \\d+\\.\\d+\\.\\d+, listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
-            `backend store (sqlite:///\\S+|mysql://\\*\\*\\*@\\S+); ` +
-            `artifacts ftp://\\*\\*\\*@127\\.0\\.0\\.1:1/artifacts$`,
+      expect(readiness).toMatchObject({
+        level: 'error',
+        context: 'Readiness',
+        msg: expect.stringMatching(
+          /^Artifact store ftp:\/\/\*\*\*@127\.0\.0\.1:1\/artifacts is unreachable: Artifact store unavailable: connection refused; not ready until it answers$/,
         ),
-      );
+      });
+      expect(startup).toEqual({
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        pid: process.pid,
+        hostname: expect.any(String),
+        context: service.name,
+        msg: expect.stringMatching(
+          new RegExp(
+            `^version \\d+\\.\\d+\\.\\d+, listening on http://127\\.0\\.0\\.1:\\d+ \\(Swagger UI at /docs\\); ` +
+              `backend store (sqlite:///\\S+|mysql://\\*\\*\\*@\\S+); ` +
+              `artifacts ftp://\\*\\*\\*@127\\.0\\.0\\.1:1/artifacts$`,
+          ),
+        ),
+      });
+      expect(access).toMatchObject({
+        level: 'info',
+        msg: 'request completed',
+        request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        method: 'GET',
+        route: '/health',
+        status: 200,
+      });
       expect(output).not.toContain('\x1b[');
       expect(output).not.toContain('Sup3rSecret');
       expect(output).not.toMatch(/Mapped|RoutesResolver|InstanceLoader|Duplicate DTO/);
@@ -118,13 +141,42 @@ describe('a service started with a bad environment', () => {
     }
   }
 
-  it('prints one reason per bad variable, no stack trace, and exits 1', async () => {
+  it('prints one JSON line with one reason per bad variable, no stack trace, and exits 1', async () => {
     const { output, exitCode } = await failedBoot({ PORT: 'abc', DB_POOL_SIZE: '0' });
-    expect(output).toBe(
-      '[FLOps MLOps suite] Invalid configuration:\n' +
-        '  - PORT must be an integer number\n' +
-        '  - DB_POOL_SIZE must not be less than 1\n',
-    );
+    expect(output.endsWith('\n')).toBe(true);
+    expect(output.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(output)).toEqual({
+      level: 'fatal',
+      time: expect.any(String),
+      pid: process.pid,
+      hostname: expect.any(String),
+      context: 'FLOps MLOps suite',
+      msg: 'Invalid configuration',
+      problems: ['PORT must be an integer number', 'DB_POOL_SIZE must not be less than 1'],
+    });
+    expect(exitCode).toBe(1);
+  });
+
+  it('logs any other boot failure on one line with its cause and stack as fields', async () => {
+    const { output, exitCode } = await failedBoot({
+      ARTIFACTS_DESTINATION: 'gopher://u:Sup3rSecret@h/x',
+    });
+    // Nest's ExceptionHandler logs it too: each entry is one JSON line, ours the last.
+    const entries = output
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.at(-1)).toMatchObject({
+      level: 'fatal',
+      context: 'FLOps MLOps suite',
+      msg: 'Boot failed',
+      err: {
+        type: 'Error',
+        message: expect.stringContaining("Unsupported artifact destination scheme 'gopher'"),
+        stack: expect.stringContaining('\n    at '),
+      },
+    });
+    expect(output).not.toContain('Sup3rSecret');
     expect(exitCode).toBe(1);
   });
 

@@ -20,3 +20,8 @@ export function callerOf(request: FastifyRequest): Principal {
 export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
   callerOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );
+
+/** The caller when the access guard has verified one (for the access log); else undefined. */
+export function signedInCaller(request: FastifyRequest): Principal | undefined {
+  return (request as unknown as Record<symbol, Principal | undefined>)[CALLER];
+}
