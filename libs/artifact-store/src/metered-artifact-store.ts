@@ -8,6 +8,7 @@ import {
   ErrorCode,
   FileInfo,
   MlflowError,
+  Principal,
 } from '@app/domain';
 
 import { STREAM_BUFFER_BYTES } from './store-support';
@@ -34,6 +35,11 @@ export class MeteredArtifactStore extends ArtifactStore {
     super();
     this.bytesIn = meter.bytes(kind, 'in');
     this.bytesOut = meter.bytes(kind, 'out');
+  }
+
+  /** Where the inner store keeps a caller's free path (the artifact proxy decides it itself). */
+  override freeLocation(caller: Principal, path: string): string {
+    return this.inner.freeLocation(caller, path);
   }
 
   list(path: string): Promise<FileInfo[] | null> {

@@ -69,6 +69,9 @@ SELECT t.run_id, t.`key` AS k, t.`value` AS v FROM run_tags t JOIN runs r ON r.i
 SELECT m.model_id, m.name, m.source_run_id FROM logged_models m WHERE m.experiment_id IN (?, …) AND m.lifecycle_stage = 'active' AND m.source_run_id IS NOT NULL;
 SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id IN (?, …) AND r.lifecycle_stage = 'active' AND m.`key` IN (?, …);
 SELECT r.run_uuid, m.`key` AS k, m.`value` AS value, m.`timestamp` AS ts, m.step, m.is_nan FROM latest_metrics m JOIN runs r ON r.id = m.run_id WHERE r.run_uuid IN (?, …) AND m.`key` NOT LIKE ? ESCAPE '!';
+SELECT mv.registered_model_id, mv.version, rm.name, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id FROM model_versions mv JOIN registered_models rm ON rm.id = mv.registered_model_id JOIN model_version_tags f0 ON f0.registered_model_id = mv.registered_model_id AND f0.version = mv.version AND f0.`key` = ? AND f0.`value` IN (?) WHERE mv.current_stage <> ? AND rm.id IN (SELECT gp.registered_model_id FROM registered_model_permissions gp WHERE gp.user_id = ? AND gp.permission <> 'NO_PERMISSIONS');
+SELECT registered_model_id, version, `key` AS k, `value` AS v FROM model_version_tags WHERE (registered_model_id = ? AND version = ?) ORDER BY registered_model_id, version, `key`;
+SELECT registered_model_id, alias, version FROM registered_model_aliases WHERE registered_model_id IN (?) ORDER BY registered_model_id, alias;
 
 -- GET flops/projects/:id
 SELECT e.experiment_id, p.permission FROM experiments e LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ? WHERE e.experiment_id = ?;

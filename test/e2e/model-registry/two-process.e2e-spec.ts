@@ -116,12 +116,17 @@ describe('tracking and model registry as two processes over one MariaDB', () => 
     return { runId: run.body.run.info.run_id, artifactUri: run.body.run.info.artifact_uri };
   }
 
-  it('boots each process with one uncoloured startup line and nothing else', () => {
+  it('boots each process with one uncoloured JSON startup line and nothing else but access lines', () => {
     for (const service of [tracking!, registry!]) {
       const lines = service.output.join('').trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(
-        /\] version \d+\.\d+\.\d+, listening on http:\/\/127\.0\.0\.1:\d+ \(Swagger UI at \/docs\); backend store mysql:\/\/\*\*\*@\S+; artifacts \S+$/,
+      // The startup line, then only the access lines of the readiness probes this test sent.
+      const [startup, ...rest] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const access of rest) {
+        expect(access).toMatchObject({ msg: 'request completed', route: '/health', status: 200 });
+      }
+      expect(startup.level).toBe('info');
+      expect(startup.msg).toMatch(
+        /^version \d+\.\d+\.\d+, listening on http:\/\/127\.0\.0\.1:\d+ \(Swagger UI at \/docs\); backend store mysql:\/\/\*\*\*@\S+; artifacts \S+$/,
       );
       expect(lines[0]).not.toContain('\x1b[');
     }

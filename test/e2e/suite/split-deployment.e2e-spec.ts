@@ -117,6 +117,8 @@ describe('split deployment: tracking and registry reach artifacts only through t
       BACKEND_STORE_URI: `sqlite:///${join(tmpdir(), `flops-split-refused-${randomBytes(4).toString('hex')}.db`)}`,
     });
     const output: string[] = [];
+    // The boot failure is a JSON log line (stdout); Nest may repeat it on stderr.
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(1);
