@@ -46,3 +46,14 @@ export function loadEnv<T extends object>(
   }
   return instance;
 }
+
+/**
+ * LOG_FORMAT as given, when it is one of the formats, for logging a boot whose environment may be
+ * what failed validation (so loadEnv's answer cannot be relied on).
+ */
+export function unvalidatedLogFormat(
+  env: NodeJS.ProcessEnv = process.env,
+): 'json' | 'pretty' | undefined {
+  const format = env.LOG_FORMAT;
+  return format === 'json' || format === 'pretty' ? format : undefined;
+}

@@ -9,6 +9,7 @@ import {
   loadEnv,
   operationsSettings,
   ServerEnv,
+  unvalidatedLogFormat,
 } from '@app/config';
 
 import { AccessModule } from './access';
@@ -98,10 +99,8 @@ export function runMlflowService<E extends ServerEnv>(
 }
 
 /** The environment may be what failed: its log settings are used only when they are valid. */
-function bootFailureLogger(env: NodeJS.ProcessEnv = process.env): ServiceLogger {
-  const format =
-    env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : undefined;
-  return serviceLogger({ level: 'info', format });
+function bootFailureLogger(env: NodeJS.ProcessEnv | undefined): ServiceLogger {
+  return serviceLogger({ level: 'info', format: unvalidatedLogFormat(env) });
 }
 
 /**
