@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { RowDataPacket } from 'mysql2/promise';
@@ -217,7 +217,11 @@ async function measureServicesIdle(
         main: appMain(app),
         backendStoreUri: db.uri,
         nodeArgs: nodeArgs.filter((a) => !a.startsWith('--cpu-prof')),
-        extraEnv: {},
+        // Tracking and the registry on their own refuse to boot without a way to the artifact
+        // bytes; idle, they never touch it.
+        extraEnv: {
+          ARTIFACTS_DESTINATION: `file:${join(tmpdir(), `flops-bench-${stamp}-${app}`)}`,
+        },
         logFile: join(ROOT, 'bench', 'results', `${stamp}.${app}.log`),
       });
       try {
