@@ -37,6 +37,10 @@ export class MeteredArtifactStore extends ArtifactStore {
     this.bytesOut = meter.bytes(kind, 'out');
   }
 
+  override get forwardsCaller(): boolean {
+    return this.inner.forwardsCaller;
+  }
+
   /** Where the inner store keeps a caller's free path (the artifact proxy decides it itself). */
   override freeLocation(caller: Principal, path: string): string {
     return this.inner.freeLocation(caller, path);

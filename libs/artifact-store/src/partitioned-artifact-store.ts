@@ -44,6 +44,10 @@ export class PartitionedArtifactStore extends ArtifactStore {
     return this.inner.delete(await this.located(path)).catch(clientFacing);
   }
 
+  override get forwardsCaller(): boolean {
+    return this.inner.forwardsCaller;
+  }
+
   override freeLocation(caller: Principal, path: string): string {
     return this.inner.freeLocation(caller, path);
   }

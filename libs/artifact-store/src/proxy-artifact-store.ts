@@ -79,6 +79,10 @@ export class ProxyArtifactStore extends ArtifactStore {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  override get forwardsCaller(): boolean {
+    return true;
+  }
+
   /** The proxy maps a free path to the forwarded caller's namespace itself. */
   override freeLocation(_caller: Principal, path: string): string {
     return path;

@@ -3,13 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as Pino } from 'pino';
 
 import type { HttpSettings } from '@app/config';
+import { ArtifactStore } from '@app/domain';
 
 import { withCallerAuthorization } from './caller-authorization';
 import { toJsonText } from './json-text';
 import { ServiceMetrics } from './operations';
-import { linkRawRequest, REQUEST_ID_HEADER, requestIdFor } from './request-logging';
+import { installAccessLog, REQUEST_ID_HEADER, requestIdFor } from './request-logging';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (MLflow documents 1 MB for log-batch; model_json and
@@ -77,7 +79,7 @@ export function createFastifyAdapter(
   return new FastifyAdapter({
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustProxy,
-    // The caller's id when sane (it ties our lines to theirs), else a new one; see linkRawRequest.
+    // The caller's id when sane (it ties our lines to theirs), else a new one.
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
     // Artifact paths can be long; MLflow accepts them.
@@ -114,12 +116,15 @@ export function configureMlflowApp(
   /** The base URL OpenAPI's `servers` names; relative (`/`) when unknown. */
   serverUrl?: string,
   settings: HttpSettings = DEFAULT_HTTP_SETTINGS,
+  /** Where the access lines go; none when absent (tests that build apps themselves). */
+  accessLog?: Pino,
 ): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    linkRawRequest(request, reply);
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
+  if (accessLog) installAccessLog(fastify, accessLog);
   if (settings.corsOrigins.length > 0) allowCrossOrigin(fastify, settings.corsOrigins);
   const routes: ServedRoute[] = [];
   ROUTES.set(app, routes);
@@ -150,15 +155,26 @@ export function configureMlflowApp(
     }
   });
   // Registered after the body reader, so the handler runs inside it.
-  fastify.addHook('preHandler', (request, _reply, done) =>
-    withCallerAuthorization(request.headers.authorization, done),
-  );
+  if (forwardsCaller(app)) {
+    fastify.addHook('preHandler', (request, _reply, done) =>
+      withCallerAuthorization(request.headers.authorization, done),
+    );
+  }
   fastify.setReplySerializer(toJsonText);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
     return payload;
   });
   setupSwagger(app, title, serverUrl);
+}
+
+/** Whether the app's artifact store reaches the bytes through the proxy on the caller's behalf. */
+function forwardsCaller(app: INestApplication): boolean {
+  try {
+    return app.get(ArtifactStore, { strict: false }).forwardsCaller;
+  } catch {
+    return false;
+  }
 }
 
 /** The app's metrics, unless METRICS_ENABLED is false. */

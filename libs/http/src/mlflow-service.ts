@@ -17,7 +17,6 @@ import { InFlightRequests, shutDownOnSignals } from './graceful-shutdown';
 import { configureMlflowApp, createFastifyAdapter } from './http-app';
 import { MlflowHttpModule } from './mlflow-http.module';
 import { OperationsModule } from './operations';
-import { requestLoggingModule } from './request-logging';
 import { logSettings, ServiceLogger, serviceLogger, startupLine } from './service-logger';
 
 /**
@@ -59,12 +58,12 @@ export async function bootstrapMlflowService<E extends ServerEnv>(
   const http = httpSettings(config);
   const root = rootModule(service, config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    { ...root, imports: [requestLoggingModule(logger.pino), ...(root.imports ?? [])] },
+    root,
     createFastifyAdapter(http),
     // A failed boot is thrown to runMlflowService, which logs it on one line, not Nest's abort.
     { bodyParser: false, logger, abortOnError: false },
   );
-  configureMlflowApp(app, service.name, publicUrl(config), http);
+  configureMlflowApp(app, service.name, publicUrl(config), http, logger.pino);
   const inFlight = new InFlightRequests();
   inFlight.track(app);
   if (options.shutDownOnSignals) {

@@ -85,6 +85,15 @@ export abstract class ArtifactStore {
   }
 
   /**
+   * Whether this store calls another service on the caller's behalf (the artifact proxy), so a
+   * request's `Authorization` must be at hand while it is handled. Only then does the HTTP layer
+   * keep it in an AsyncLocalStorage, whose promise hooks every other service would pay for.
+   */
+  get forwardsCaller(): boolean {
+    return false;
+  }
+
+  /**
    * Releases connections. Calls after close fail with TEMPORARILY_UNAVAILABLE; streams already
    * handed out are torn down when their transfer ends.
    */
