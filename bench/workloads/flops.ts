@@ -117,6 +117,30 @@ export async function runFlops(ctx: BenchContext): Promise<void> {
       const body = JSON.parse(text) as { best_round?: { round: number } };
       return body.best_round !== undefined;
     });
+
+    // Promotion: the first call registers the trained model; repeats are the idempotent path
+    // (a retried request finds its version), which is what the timed loop measures.
+    const promote = `${FLOPS}/projects/${some}/register-model`;
+    const started = performance.now();
+    const promoted = await client.post<{ model_version?: { version?: string } }>(promote, {});
+    ctx.report.figure('h.promotion.first_ms', performance.now() - started, 'ms');
+    ctx.sampler?.enter('h.promotion_repeat');
+    const repeats = await boundedLoop(
+      { concurrency: 1, count: 20, maxMs: 30_000, deadline: ctx.deadline },
+      async () => {
+        const again = await client.post<{ model_version?: { version?: string } }>(promote, {});
+        ctx.report.check(
+          again.model_version?.version === promoted.model_version?.version,
+          `(h) a repeated promotion made version ${again.model_version?.version}`,
+        );
+      },
+    );
+    ctx.sampler?.count(repeats.done);
+    ctx.report.figure('h.promotion_repeat.p50_ms', percentile(repeats.latencies, 50), 'ms');
+    await timed('lineage', `${FLOPS}/projects/${some}/lineage`, (text) => {
+      const body = JSON.parse(text) as { versions?: unknown[] };
+      return (body.versions ?? []).length === 1;
+    });
   } finally {
     await client.close();
   }

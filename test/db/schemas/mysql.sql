@@ -238,7 +238,8 @@ CREATE TABLE `run_tags` (
   `run_id` int(11) NOT NULL,
   `key` varchar(250) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   `value` text CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,
-  PRIMARY KEY (`run_id`,`key`)
+  PRIMARY KEY (`run_id`,`key`),
+  KEY `ix_run_tags_key` (`key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 CREATE TABLE `runs` (

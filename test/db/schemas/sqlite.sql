@@ -30,6 +30,8 @@ CREATE INDEX "ix_model_versions_stage" ON "model_versions" ("registered_model_id
 
 CREATE INDEX "ix_registered_model_permissions_user" ON "registered_model_permissions" ("user_id", "registered_model_id") ;
 
+CREATE INDEX "ix_run_tags_key" ON "run_tags" ("key") ;
+
 CREATE INDEX "ix_runs_experiment_stage_start" ON "runs" ("experiment_id", "lifecycle_stage", "start_time") ;
 
 CREATE INDEX "ix_trace_info_experiment_timestamp" ON "trace_info" ("experiment_id", "timestamp_ms") ;

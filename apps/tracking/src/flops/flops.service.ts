@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import {
   assembleProject,
+  assembleProjects,
   decodePageToken,
   encodePageToken,
   FLOPS_TAGS,
@@ -176,9 +177,7 @@ export class FlopsService {
       this.store.findRuns(ids),
       this.store.latestMetrics({ experimentIds: ids }, keys),
     ]);
-    const projects = candidates
-      .map((record) => assembleProject(record, runs, this.naming, { metrics: scored }))
-      .filter((p): p is FlopsProject => p !== null);
+    const projects = assembleProjects(candidates, runs, this.naming, { metrics: scored });
     const page = pageOf(orderProjects(projects, order, state), offset, maxResults);
     const bestRunIds = page.items.flatMap((p) => (p.bestRound ? [p.bestRound.runId] : []));
     if (bestRunIds.length === 0) return page;
@@ -396,9 +395,7 @@ export class FlopsService {
   /** Projects from their experiments and runs (no metrics), in one read of the runs. */
   private async assemble(records: FlopsExperimentRecord[]): Promise<FlopsProject[]> {
     const runs = await this.store.findRuns(records.map((r) => r.experimentId));
-    return records
-      .map((record) => assembleProject(record, runs, this.naming))
-      .filter((p): p is FlopsProject => p !== null);
+    return assembleProjects(records, runs, this.naming);
   }
 
   /** The given rounds (and their cluster rounds) with metrics, params and system summaries. */

@@ -2,7 +2,7 @@ import { MlflowError } from '../errors';
 import { csvCell, roundsCsv } from './export';
 import { FlopsNaming } from './naming';
 import { bestRound, parseObjective, ScoredRound } from './objective';
-import { assembleProject, projectState } from './project-view';
+import { assembleProject, assembleProjects, projectState } from './project-view';
 import { FlopsExperimentRecord, FlopsRunRecord } from './records';
 import { roundAggregationOf } from './tags';
 
@@ -153,6 +153,41 @@ describe(assembleProject.name, () => {
       round: 3,
       loggedModelId: 'm-2',
     });
+  });
+});
+
+describe(assembleProjects.name, () => {
+  it('gives each project its own runs and metrics, as assembleProject does one at a time', () => {
+    const other: FlopsExperimentRecord = {
+      ...experiment(),
+      experimentId: '8',
+      name: 'FLOps Project def',
+    };
+    const mine = [run('FLOps FL round 1'), run('FLOps FL round 2')];
+    const theirs = [{ ...run('FLOps FL round 1'), experimentId: '8' }];
+    const metrics = [...mine, ...theirs].flatMap((r, i) =>
+      [
+        ['accuracy', i / 10],
+        ['loss', 1 - i / 10],
+      ].map(([key, value]) => ({
+        runId: r.runId,
+        key: key as string,
+        value: value as number,
+        timestamp: 1,
+        step: 0,
+      })),
+    );
+    const runs = [theirs[0], ...mine];
+    const notAProject = { ...experiment(), experimentId: '9', name: 'plain' };
+    const together = assembleProjects([experiment(), notAProject, other], runs, naming, {
+      metrics,
+    });
+    const alone = [experiment(), other].map((e) => assembleProject(e, runs, naming, { metrics }));
+    expect(together).toEqual(alone);
+    expect(together.map((p) => [p.projectId, p.rounds.length, p.bestRound?.runId])).toEqual([
+      ['abc', 2, mine[1].runId],
+      ['def', 1, theirs[0].runId],
+    ]);
   });
 });
 

@@ -229,6 +229,51 @@ export function assembleProject(
   };
 }
 
+/**
+ * Several projects at once: the runs and round data are split by experiment once, so the cost
+ * is linear in the rows read, not in projects × rows. Records that are no project are dropped.
+ */
+export function assembleProjects(
+  experiments: readonly FlopsExperimentRecord[],
+  runs: readonly FlopsRunRecord[],
+  naming: FlopsNaming,
+  data: RoundData = {},
+): FlopsProject[] {
+  const runsByExperiment = new Map<string, FlopsRunRecord[]>();
+  const experimentOfRun = new Map<string, string>();
+  for (const run of runs) {
+    experimentOfRun.set(run.runId, run.experimentId);
+    const list = runsByExperiment.get(run.experimentId);
+    if (list) list.push(run);
+    else runsByExperiment.set(run.experimentId, [run]);
+  }
+  const split = <T extends { runId: string }>(rows: readonly T[] | undefined) => {
+    const byExperiment = new Map<string, T[]>();
+    for (const row of rows ?? []) {
+      const experimentId = experimentOfRun.get(row.runId);
+      if (experimentId === undefined) continue;
+      const list = byExperiment.get(experimentId);
+      if (list) list.push(row);
+      else byExperiment.set(experimentId, [row]);
+    }
+    return byExperiment;
+  };
+  const metrics = split(data.metrics);
+  const params = split(data.params);
+  const systemMetrics = split(data.systemMetrics);
+  const projects: FlopsProject[] = [];
+  for (const experiment of experiments) {
+    const id = experiment.experimentId;
+    const project = assembleProject(experiment, runsByExperiment.get(id) ?? [], naming, {
+      metrics: metrics.get(id),
+      params: params.get(id),
+      systemMetrics: systemMetrics.get(id),
+    });
+    if (project) projects.push(project);
+  }
+  return projects;
+}
+
 /** A project's objective: its `flops.objective` tag, else the aggregator's rule. */
 export function projectObjective(experiment: Pick<FlopsExperimentRecord, 'tags'>): Objective {
   return objectiveOfTag(experiment.tags.find((t) => t.key === FLOPS_TAGS.objective)?.value);

@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import { integer, nullable, text, varchar } from './column-options';
 
 @Entity('run_tags')
+@Index('ix_run_tags_key', ['key'])
 export class RunTagEntity {
   @PrimaryColumn(integer('run_id'))
   runId!: number;
