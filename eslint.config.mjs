@@ -162,6 +162,24 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI reads and writes through the public HTTP API only.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*', '**/libs/**', '**/apps/*/src/**'],
+              message: 'The UI uses the HTTP API only.',
+            },
+            { group: ['@nestjs/*', 'typeorm', 'node:*'], message: 'The UI runs in the browser.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

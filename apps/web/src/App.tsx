@@ -1,0 +1,27 @@
+import { Navigate, Route, Routes } from 'react-router';
+
+import { RequireSession } from './auth/RequireSession';
+import { SignInPage } from './auth/SignInPage';
+import { AppShell } from './layout/AppShell';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { ProjectsPage } from './pages/ProjectsPage';
+
+/** Every view has its own URL (shareable; the back button works). */
+export function App() {
+  return (
+    <Routes>
+      <Route path="/signin" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppShell />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Navigate to="/projects" replace />} />
+        <Route path="/projects" element={<ProjectsPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
