@@ -30,7 +30,7 @@ export default defineConfig({
     proxy: Object.fromEntries(
       ['/api', '/ajax-api', '/health', '/version', '/docs'].map((p) => [
         p,
-        'http://127.0.0.1:5000',
+        process.env.SUITE_URL ?? 'http://127.0.0.1:5000',
       ]),
     ),
   },
