@@ -212,7 +212,7 @@ export function ExperimentPage() {
       </form>
       <details className="column-picker">
         <summary>Columns</summary>
-        <fieldset>
+        <fieldset className="check-list">
           <legend>Metrics</legend>
           {metricKeys.map((key) => (
             <label key={key}>
@@ -225,7 +225,7 @@ export function ExperimentPage() {
             </label>
           ))}
         </fieldset>
-        <fieldset>
+        <fieldset className="check-list">
           <legend>Params</legend>
           {paramKeys.map((key) => (
             <label key={key}>

@@ -59,7 +59,7 @@ function MetricChart({ runId, metricKey }: { runId: string; metricKey: string })
       ? `Sampled by the server to ${received} points; the history has more. Drag to zoom: the visible range is fetched at full resolution.`
       : `All ${received} points.`;
   return (
-    <figure className="chart-card">
+    <div>
       <Chart
         title={metricKey}
         xLabel="step"
@@ -67,8 +67,8 @@ function MetricChart({ runId, metricKey }: { runId: string; metricKey: string })
         series={[{ label: metricKey, values: points.map((p) => p.value) }]}
         onZoom={setZoom}
       />
-      <figcaption className="muted">{caption}</figcaption>
-    </figure>
+      <p className="muted">{caption}</p>
+    </div>
   );
 }
 
@@ -91,7 +91,7 @@ export function MetricsTab({ run }: { run: Run }) {
   if (keys.length === 0) return <p className="muted">This run has no metrics.</p>;
   return (
     <>
-      <fieldset>
+      <fieldset className="check-list">
         <legend>Metrics to chart</legend>
         {keys.map((key) => (
           <label key={key}>
