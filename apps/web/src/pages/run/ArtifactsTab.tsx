@@ -92,12 +92,13 @@ function Preview({ url, path }: { url: string; path: string }) {
     </p>
   ) : null;
   if (kind === 'image') {
-    if (truncated)
+    if (truncated) {
       return (
         <p className="muted">
           Image larger than {formatBytes(PREVIEW_BYTES)}: download it to view.
         </p>
       );
+    }
     return imageUrl ? <img className="artifact-image" src={imageUrl} alt={path} /> : null;
   }
   const text = new TextDecoder().decode(bytes);
