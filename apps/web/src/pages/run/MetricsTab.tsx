@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { toNumber } from '../../api/client';
@@ -7,15 +7,31 @@ import { mlflowApi, Run } from '../../api/mlflow';
 import { Chart } from '../../components/Chart';
 import { ErrorView } from '../../components/ErrorView';
 import { Loading } from '../../components/Loading';
-import { isSampled, mergeRange, toSeries } from '../../transforms/history';
+import { isSampled, toSeries } from '../../transforms/history';
 
 /** Points the server samples a history down to; uPlot draws this many in a few ms. */
 const SAMPLED_POINTS = 1000;
 /** The tracking server's cap on get-history-bulk-interval max_results: a window of up to this many steps comes back whole. */
 const FULL_RANGE_POINTS = 2500;
 
+/** `?zoom.<key>=<first>..<last>`: the zoomed step window, in the URL so a zoomed view can be shared. */
+function parseZoom(text: string | null): { min: number; max: number } | null {
+  const match = /^(-?\d+)\.\.(-?\d+)$/.exec(text ?? '');
+  if (!match) return null;
+  const [min, max] = [Number(match[1]), Number(match[2])];
+  return min <= max ? { min, max } : null;
+}
+
 function MetricChart({ runId, metricKey }: { runId: string; metricKey: string }) {
-  const [zoom, setZoom] = useState<{ min: number; max: number } | null>(null);
+  const [params, setParams] = useSearchParams();
+  const zoomParam = `zoom.${metricKey}`;
+  const zoom = useMemo(() => parseZoom(params.get(zoomParam)), [params, zoomParam]);
+  const setZoom = (range: { min: number; max: number } | null) => {
+    const next = new URLSearchParams(params);
+    if (range) next.set(zoomParam, `${Math.floor(range.min)}..${Math.ceil(range.max)}`);
+    else next.delete(zoomParam);
+    setParams(next);
+  };
   const sampled = useQuery({
     queryKey: ['history-sampled', runId, metricKey],
     queryFn: ({ signal }) =>
@@ -40,11 +56,16 @@ function MetricChart({ runId, metricKey }: { runId: string; metricKey: string })
       ),
   });
   const base = useMemo(() => toSeries(sampled.data?.metrics ?? [], toNumber), [sampled.data]);
-  const points = useMemo(() => {
-    if (!zoom || !zoomed.data) return base;
-    const full = toSeries(zoomed.data.metrics ?? [], toNumber);
-    return mergeRange(base, full, Math.floor(zoom.min), Math.ceil(zoom.max));
-  }, [base, zoom, zoomed.data]);
+  /** Zoomed: the window's points at full resolution (up to FULL_RANGE_POINTS steps). */
+  const points = useMemo(
+    () => (zoom && zoomed.data ? toSeries(zoomed.data.metrics ?? [], toNumber) : base),
+    [base, zoom, zoomed.data],
+  );
+  const x = useMemo(() => points.map((p) => p.step), [points]);
+  const series = useMemo(
+    () => [{ label: metricKey, values: points.map((p) => p.value) }],
+    [metricKey, points],
+  );
   if (sampled.error) return <ErrorView error={sampled.error} what={`${metricKey} history`} />;
   if (sampled.isPending) return <Loading what={`${metricKey} history`} />;
   const received = sampled.data.metrics?.length ?? 0;
@@ -60,13 +81,7 @@ function MetricChart({ runId, metricKey }: { runId: string; metricKey: string })
       : `All ${received} points.`;
   return (
     <div>
-      <Chart
-        title={metricKey}
-        xLabel="step"
-        x={points.map((p) => p.step)}
-        series={[{ label: metricKey, values: points.map((p) => p.value) }]}
-        onZoom={setZoom}
-      />
+      <Chart title={metricKey} xLabel="step" x={x} series={series} onZoom={setZoom} />
       <p className="muted">{caption}</p>
     </div>
   );
