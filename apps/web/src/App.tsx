@@ -3,8 +3,13 @@ import { Navigate, Route, Routes } from 'react-router';
 import { RequireSession } from './auth/RequireSession';
 import { SignInPage } from './auth/SignInPage';
 import { AppShell } from './layout/AppShell';
+import { AccountPage } from './pages/AccountPage';
+import { AdminPage } from './pages/admin/AdminPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { ModelPage } from './pages/registry/ModelPage';
+import { ModelsPage } from './pages/registry/ModelsPage';
+import { ModelVersionPage } from './pages/registry/ModelVersionPage';
 
 /** Every view has its own URL (shareable; the back button works). */
 export function App() {
@@ -20,6 +25,11 @@ export function App() {
       >
         <Route index element={<Navigate to="/projects" replace />} />
         <Route path="/projects" element={<ProjectsPage />} />
+        <Route path="/models" element={<ModelsPage />} />
+        <Route path="/models/:name" element={<ModelPage />} />
+        <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
+        <Route path="/admin" element={<AdminPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
