@@ -32,6 +32,7 @@ describe(`the ${TARGET} image's runtime steps`, () => {
       cwd: REPO,
       stdio: 'pipe',
     });
+    execFileSync('npm', ['run', '-s', 'build:web'], { cwd: REPO, stdio: 'pipe' });
     for (const stage of chain) replay(stage, build, scratch);
     port = await freePort();
   }, 1_200_000);
@@ -51,6 +52,7 @@ describe(`the ${TARGET} image's runtime steps`, () => {
       expect([dev, existsSync(join(scratch, 'node_modules', dev))]).toEqual([dev, false]);
     }
     expect(existsSync(join(scratch, 'dist', 'apps', TARGET))).toBe(true);
+    expect(existsSync(join(scratch, 'dist', 'apps', 'web', 'index.html'))).toBe(true);
     expect(existsSync(join(scratch, 'apps'))).toBe(false);
   });
 
@@ -89,6 +91,13 @@ describe(`the ${TARGET} image's runtime steps`, () => {
     });
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({ experiment_id: expect.any(String) });
+
+    // The image's web UI, found beside the service's own build.
+    const ui = await fetch(`http://127.0.0.1:${port}/projects`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<div id="root"></div>');
   });
 
   /** Retries while the service boots; fails at once if it exits. */
