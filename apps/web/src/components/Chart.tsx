@@ -99,7 +99,6 @@ export function Chart(props: ChartProps) {
         points: { show: x.length <= 60, size: 6 },
       });
     });
-    let zooming = false;
     const options: uPlot.Options = {
       title,
       width: element.clientWidth || 600,
@@ -115,25 +114,18 @@ export function Chart(props: ChartProps) {
       cursor: { drag: { x: true, y: false } },
       plugins: markers && markers.length > 0 ? [markerPlugin(markers)] : [],
       hooks: {
-        setSelect: [
-          (u) => {
-            if (u.select.width <= 0) return;
-            const min = u.posToVal(u.select.left, 'x');
-            const max = u.posToVal(u.select.left + u.select.width, 'x');
-            zooming = true;
-            onZoom?.({ min, max });
-          },
-        ],
+        // uPlot zooms a drag itself and clears the selection without firing setSelect, so a
+        // narrower x scale is the zoom signal; the reset is the double-click (a rebuilt chart also
+        // sets its full extent, which is not a reset).
         setScale: [
           (u, key) => {
-            if (key !== 'x' || zooming) {
-              zooming = false;
-              return;
-            }
-            const [first, last] = [x[0], x[x.length - 1]];
-            if (u.scales.x.min === first && u.scales.x.max === last) onZoom?.(null);
+            if (key !== 'x') return;
+            const { min, max } = u.scales.x;
+            if (min === undefined || max === undefined) return;
+            if (min > x[0] || max < x[x.length - 1]) onZoom?.({ min, max });
           },
         ],
+        ready: [(u) => u.over.addEventListener('dblclick', () => onZoom?.(null))],
       },
     };
     const plot = new uPlot(options, data as uPlot.AlignedData, element);
