@@ -39,10 +39,14 @@ export async function openUserPage(browser: Browser, baseURL: string): Promise<W
     acceptDownloads: true,
   });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    // Chromium logs every non-2xx fetch as a console error; the UI's expected 401/403 answers
+    // are checked by the test through what the page shows, not through this network log.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(`console.error: ${message.text()}`);
   });
   return { context, page, errors };
 }
@@ -64,5 +68,16 @@ export class ScreenshotFolder {
     const file = join(this.path, `${String(this.count).padStart(2, '0')}-${step}.png`);
     await page.screenshot({ path: file, fullPage: true });
     return file;
+  }
+
+  /** Runs one step of a spec, then its screenshot; a failing step leaves a `-failed` one. */
+  async step(page: Page, step: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      await this.take(page, `${step}-failed`);
+      throw error;
+    }
+    await this.take(page, step);
   }
 }
