@@ -45,8 +45,9 @@ export async function openUserPage(browser: Browser, baseURL: string): Promise<W
   page.on('console', (message) => {
     // Chromium logs every non-2xx fetch as a console error; the UI's expected 401/403 answers
     // are checked by the test through what the page shows, not through this network log.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       errors.push(`console.error: ${message.text()}`);
+    }
   });
   return { context, page, errors };
 }

@@ -1,3 +1,6 @@
+// The functions passed to page.evaluate run in the browser, against its DOM.
+/// <reference lib="dom" />
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -28,8 +31,9 @@ function newestMtime(dir: string): number {
 /** The built UI, rebuilt when missing or older than its sources. */
 function ensureWebBuild(): void {
   const built = existsSync(join(WEB_DIST, 'index.html')) ? newestMtime(WEB_DIST) : 0;
-  if (built < newestMtime(WEB_SOURCES))
+  if (built < newestMtime(WEB_SOURCES)) {
     execFileSync('npm', ['run', '-s', 'build:web'], { stdio: 'inherit' });
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {
