@@ -47,7 +47,8 @@ const CONTENT_TYPES: Record<string, string> = {
  */
 async function serveWebBuild(context: BrowserContext, origin: string): Promise<void> {
   await context.route(
-    (url) => url.origin === origin && !/^\/(api|ajax-api|health|version)\//.test(url.pathname),
+    (url) =>
+      url.origin === origin && !/^\/(api|ajax-api)\/|^\/(health|version)$/.test(url.pathname),
     async (route) => {
       const { pathname } = new URL(route.request().url());
       const asset = pathname.startsWith('/assets/') ? join(WEB_DIST, pathname) : null;
