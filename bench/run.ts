@@ -14,6 +14,7 @@ import { createScratchDb, ScratchDb } from './lib/scratch-db';
 import { appMain, MemorySampler, readMemory, sleep, StartedSuite, startSuite } from './lib/suite';
 import { ftpReachable, runArtifacts } from './workloads/artifacts';
 import { runFlops } from './workloads/flops';
+import { runWeb } from './workloads/web';
 import { runHistory } from './workloads/history';
 import { LogBatchResult, runLogBatch } from './workloads/log-batch';
 import { runLogMetric } from './workloads/log-metric';
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
       ['d', 'get-history', () => runHistory(ctx)],
       ['g', 'artifact proxy', () => runArtifacts(ctx, ftpOk)],
       ['h', 'FLOps view', () => runFlops(ctx)],
+      ['i', 'web UI in Chromium', () => runWeb(ctx)],
     ];
     for (const [id, title, work] of steps) {
       if (!args.only.has(id)) continue;

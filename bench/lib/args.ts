@@ -1,4 +1,4 @@
-export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'g', 'h'] as const;
+export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'g', 'h', 'i'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface BenchArgs {
@@ -29,7 +29,7 @@ const USAGE = `usage: npm run bench -- [options]
   --url URL              benchmark a running server instead of starting the suite
   --pid PID              with --url: the server's pid, for memory figures
   --scale X              multiply every count by X (default 1; CI smoke: 0.05)
-  --only a,b,c,d,e,g,h   run only these workloads (default: all)
+  --only a,b,c,d,e,g,h,i run only these workloads (default: all)
   --max-minutes N        global deadline (default 45)
   --suite-node-args "…"  extra node flags for the suite process (e.g. --cpu-prof)
   --keep-db              do not drop the scratch database at the end

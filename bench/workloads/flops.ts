@@ -9,7 +9,7 @@ const FLOPS = '/api/2.0/flops';
 const SERIES_METRICS = 'loss,accuracy,system/cpu_utilization_percentage';
 
 /** The undici client as the aggregator's transport. */
-function overClient(client: Client): AggregatorHttp {
+export function overClient(client: Client): AggregatorHttp {
   return {
     send: async ({ method, path, query, json, raw }) => {
       const url = query ? `${path}?${new URLSearchParams(query).toString()}` : path;
@@ -29,7 +29,7 @@ function overClient(client: Client): AggregatorHttp {
 }
 
 /** Loss falls and accuracy rises, with a dip every 7th round so the best is not always last. */
-function scores(rounds: number): RoundScore[] {
+export function scores(rounds: number): RoundScore[] {
   return Array.from({ length: rounds }, (_, i) => {
     const dip = i % 7 === 6 ? 0.05 : 0;
     return { loss: 1 / (i + 2) + dip, accuracy: 1 - 1 / (i + 2) - dip };

@@ -71,29 +71,33 @@ describe('deploy/docker/Dockerfile', () => {
     ]);
   });
 
-  it.each(IMAGE_APPS)('has a %s target: its own dist only, started by node', (app) => {
-    const target = stages.find((s) => s.name === app);
-    expect(target).toBeDefined();
-    const chain = runtime(target!);
-    expect(chain.map((s) => s.name)).toEqual(['runtime', app]);
-    const copies = target!.steps.filter((s) => s.keyword === 'COPY');
-    expect(copies).toEqual([
-      {
-        keyword: 'COPY',
-        content: `/src/dist/apps/${app} ./dist/apps/${app}`,
-        flags: { from: 'build' },
-        exec: undefined,
-      },
-    ]);
-    const cmd = target!.steps.filter((s) => s.keyword === 'CMD');
-    expect(cmd).toHaveLength(1);
-    const entry = `dist/apps/${app}/${nestProjects[app].entryFile}.js`;
-    const flags = app === 'migrate' ? [] : serviceNodeFlags();
-    expect(cmd[0].exec).toEqual(['node', ...flags, entry]);
-    expect(target!.steps.some((s) => s.keyword === 'ENTRYPOINT' || s.keyword === 'USER')).toBe(
-      false,
-    );
-  });
+  it.each(IMAGE_APPS)(
+    'has a %s target: its own dist (and the web UI where served), started by node',
+    (app) => {
+      const target = stages.find((s) => s.name === app);
+      expect(target).toBeDefined();
+      const chain = runtime(target!);
+      expect(chain.map((s) => s.name)).toEqual(['runtime', app]);
+      const copies = target!.steps.filter((s) => s.keyword === 'COPY');
+      const servesWebUi = app === 'suite' || app === 'tracking';
+      expect(copies).toEqual(
+        [app, ...(servesWebUi ? ['web'] : [])].map((dist) => ({
+          keyword: 'COPY',
+          content: `/src/dist/apps/${dist} ./dist/apps/${dist}`,
+          flags: { from: 'build' },
+          exec: undefined,
+        })),
+      );
+      const cmd = target!.steps.filter((s) => s.keyword === 'CMD');
+      expect(cmd).toHaveLength(1);
+      const entry = `dist/apps/${app}/${nestProjects[app].entryFile}.js`;
+      const flags = app === 'migrate' ? [] : serviceNodeFlags();
+      expect(cmd[0].exec).toEqual(['node', ...flags, entry]);
+      expect(target!.steps.some((s) => s.keyword === 'ENTRYPOINT' || s.keyword === 'USER')).toBe(
+        false,
+      );
+    },
+  );
 
   it('gives every service target its port and the migrate job no health check', () => {
     for (const app of IMAGE_APPS.filter((a) => a !== 'migrate')) {

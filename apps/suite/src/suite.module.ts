@@ -8,8 +8,9 @@ import {
   flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
+  webUiSettings,
 } from '@app/config';
-import { MlflowService } from '@app/http';
+import { MlflowService, WebUiModule } from '@app/http';
 import { ModelRegistryModule } from '@app/model-registry';
 import { PersistenceModule } from '@app/persistence';
 import { TrackingModule } from '@app/tracking';
@@ -26,6 +27,7 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
   env: SuiteEnv,
   imports: (config) => {
     const artifacts = artifactStoreSettings(config, 'serves-artifacts');
+    const web = webUiSettings(config, true);
     return [
       PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
       ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
@@ -39,6 +41,7 @@ export const SUITE_SERVICE: MlflowService<SuiteEnv> = {
         modelVersionSourceRegex: config.MODEL_VERSION_SOURCE_REGEX,
         flopsNaming: flopsNamingPatterns(config),
       }),
+      ...(web.enabled ? [WebUiModule.register({ directory: web.directory })] : []),
     ];
   },
 };

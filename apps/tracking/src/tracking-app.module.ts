@@ -7,8 +7,9 @@ import {
   flopsNamingPatterns,
   isTrue,
   learnerKeyPrefixes,
+  webUiSettings,
 } from '@app/config';
-import { forwardingCaller, MlflowService } from '@app/http';
+import { forwardingCaller, MlflowService, WebUiModule } from '@app/http';
 import { PersistenceModule } from '@app/persistence';
 
 import { TrackingEnv } from './config/env';
@@ -24,6 +25,7 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
   env: TrackingEnv,
   imports: (config) => {
     const artifacts = forwardingCaller(artifactStoreSettings(config, 'reads-artifacts'));
+    const web = webUiSettings(config, false);
     return [
       PersistenceModule.forRootAsync({ useFactory: () => backendStoreSettings(config) }),
       ArtifactStoreModule.forRootAsync({ useFactory: () => artifacts }),
@@ -32,6 +34,7 @@ export const TRACKING_SERVICE: MlflowService<TrackingEnv> = {
         learnerKeyPrefixes: learnerKeyPrefixes(config),
         flopsNaming: flopsNamingPatterns(config),
       }),
+      ...(web.enabled ? [WebUiModule.register({ directory: web.directory })] : []),
     ];
   },
 };

@@ -3,9 +3,14 @@ import { Navigate, Route, Routes } from 'react-router';
 import { RequireSession } from './auth/RequireSession';
 import { SignInPage } from './auth/SignInPage';
 import { AppShell } from './layout/AppShell';
+import { AccountPage } from './pages/AccountPage';
+import { AdminPage } from './pages/admin/AdminPage';
 import { ExperimentPage } from './pages/ExperimentPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { ModelPage } from './pages/registry/ModelPage';
+import { ModelsPage } from './pages/registry/ModelsPage';
+import { ModelVersionPage } from './pages/registry/ModelVersionPage';
 import { RunPage } from './pages/RunPage';
 
 /** Every view has its own URL (shareable; the back button works). */
@@ -24,6 +29,11 @@ export function App() {
         <Route path="/projects" element={<ProjectsPage />} />
         <Route path="/experiments/:experimentId" element={<ExperimentPage />} />
         <Route path="/experiments/:experimentId/runs/:runId" element={<RunPage />} />
+        <Route path="/models" element={<ModelsPage />} />
+        <Route path="/models/:name" element={<ModelPage />} />
+        <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
+        <Route path="/admin" element={<AdminPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

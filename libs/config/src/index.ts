@@ -5,3 +5,4 @@ export * from './load-env';
 export * from './operations-settings';
 export * from './server-env';
 export * from './store-settings';
+export * from './web-ui-settings';

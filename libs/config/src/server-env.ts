@@ -158,6 +158,17 @@ export class ServerEnv {
   @IsKeyPrefixList()
   LEARNER_KEY_PREFIXES = DEFAULT_LEARNER_KEY_PREFIXES.join(',');
 
+  /** Serve the web UI at `/` (suite and tracking only; default: on in the suite, off in tracking). */
+  @IsOptional()
+  @IsIn(BOOLEAN_TEXT)
+  WEB_UI_ENABLED?: string;
+
+  /** The built web UI (`npm run build:web`); default: dist/apps/web of the running build. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  WEB_UI_DIR?: string;
+
   /** Serve Prometheus metrics at /metrics and measure for them. */
   @IsIn(BOOLEAN_TEXT)
   METRICS_ENABLED = 'true';

@@ -16,3 +16,4 @@ export * from './request-normalizer';
 export * from './routes';
 export * from './service-logger';
 export * from './swagger';
+export * from './web-ui';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { MlflowService } from '@app/http';
+import { isWebUiRoute, MlflowService } from '@app/http';
 
 import { ARTIFACT_PROXY_SERVICE } from '../../../apps/artifact-proxy/src/artifact-proxy-app.module';
 import { MODEL_REGISTRY_SERVICE } from '../../../apps/model-registry/src/model-registry-app.module';
@@ -818,7 +818,7 @@ const PUBLIC_ROUTES = [/^\/health(\/ready)?$/, /^\/metrics$/, /^\/docs($|\/|-jso
 const AUTH_API_ROUTES = /^\/(ajax-)?api\/2\.0\/mlflow\/(.+\/)?(users|permissions|tokens|audit)\//;
 
 function isExcluded(url: string): boolean {
-  return PUBLIC_ROUTES.some((p) => p.test(url)) || AUTH_API_ROUTES.test(url);
+  return PUBLIC_ROUTES.some((p) => p.test(url)) || isWebUiRoute(url) || AUTH_API_ROUTES.test(url);
 }
 
 const isHead = (r: MatrixRequest) => r.method === 'HEAD';

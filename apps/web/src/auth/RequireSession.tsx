@@ -19,6 +19,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
     queryFn: ({ signal }) =>
       fetch('/version', {
         headers: session ? { authorization: `Bearer ${session.secret}` } : {},
+        // Without credentials the browser shows no login dialog for the server's Basic challenge
+        // (the fetch standard prompts only for credentialed requests): the 401 reaches us.
+        credentials: 'omit',
         signal,
       }).then((r) => {
         if (r.status === 401) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in required.');

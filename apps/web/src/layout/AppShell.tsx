@@ -49,9 +49,10 @@ export function AppShell() {
           </button>
           {session && (
             <>
-              <span className="user" aria-label="Signed in as">
+              <NavLink to="/account" className="user" title="My tokens">
+                <span className="visually-hidden">Signed in as </span>
                 {session.username}
-              </span>
+              </NavLink>
               <button
                 type="button"
                 onClick={() => void signOut().finally(() => navigate('/signin'))}
