@@ -71,7 +71,7 @@ export function aggregateByGroup(
         min.push(count ? lo : null);
         max.push(count ? hi : null);
       }
-      return { group, members: rows.map((r) => aligned.labels[r] as string), mean, min, max };
+      return { group, members: rows.map((r) => aligned.labels[r]), mean, min, max };
     });
 }
 
