@@ -5,6 +5,7 @@ import { SignInPage } from './auth/SignInPage';
 import { AppShell } from './layout/AppShell';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { RoundPage } from './pages/RoundPage';
 
 /** Every view has its own URL (shareable; the back button works). */
 export function App() {
@@ -20,6 +21,7 @@ export function App() {
       >
         <Route index element={<Navigate to="/projects" replace />} />
         <Route path="/projects" element={<ProjectsPage />} />
+        <Route path="/projects/:experimentId/rounds/:round" element={<RoundPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
