@@ -4,6 +4,7 @@ import { RequireSession } from './auth/RequireSession';
 import { SignInPage } from './auth/SignInPage';
 import { AppShell } from './layout/AppShell';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ProjectPage } from './pages/project/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { RoundPage } from './pages/RoundPage';
 
@@ -21,6 +22,7 @@ export function App() {
       >
         <Route index element={<Navigate to="/projects" replace />} />
         <Route path="/projects" element={<ProjectsPage />} />
+        <Route path="/projects/:experimentId" element={<ProjectPage />} />
         <Route path="/projects/:experimentId/rounds/:round" element={<RoundPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
