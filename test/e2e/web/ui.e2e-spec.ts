@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
-import { Browser, BrowserContext } from 'playwright-core';
+import { Browser } from 'playwright-core';
 
 import { launchChromium, openUserPage, ScreenshotFolder, WatchedPage } from '../../support/browser';
 import { MODEL_FILES, replayAggregator } from '../../support/flops-aggregator';
@@ -13,6 +13,7 @@ const WEB_DIST = resolve('dist/apps/web');
 const WEB_SOURCES = resolve('apps/web');
 const PROJECT_ID = '65a1b2c3d4e5f60718293a4b';
 const ALICE = { username: 'alice', password: 'first-User-passw0rd-here' };
+const MODEL_NAME = 'alice-classifier';
 const BOB = { username: 'bob', password: 'second-User-passw0rd-here' };
 
 function newestMtime(dir: string): number {
@@ -33,38 +34,6 @@ function ensureWebBuild(): void {
   }
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/**
- * The built UI's files answered in the browser for every non-API path of the suite's origin
- * (index.html for client routes), until the suite serves them itself (branch web-server).
- */
-async function serveWebBuild(context: BrowserContext, origin: string): Promise<void> {
-  await context.route(
-    (url) =>
-      url.origin === origin && !/^\/(api|ajax-api)\/|^\/(health|version)$/.test(url.pathname),
-    async (route) => {
-      const { pathname } = new URL(route.request().url());
-      const asset = pathname.startsWith('/assets/') ? join(WEB_DIST, pathname) : null;
-      const file =
-        asset && asset.startsWith(WEB_DIST + '/') && existsSync(asset)
-          ? asset
-          : join(WEB_DIST, 'index.html');
-      await route.fulfill({
-        status: 200,
-        contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        body: readFileSync(file),
-      });
-    },
-  );
-}
-
 describe('web UI in Chromium (auth on, SQLite)', () => {
   let t: TestApp;
   let origin: string;
@@ -76,7 +45,6 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
 
   const open = async (): Promise<WatchedPage> => {
     const watched = await openUserPage(browser, origin);
-    await serveWebBuild(watched.context, origin);
     pages.push(watched);
     return watched;
   };
@@ -91,7 +59,9 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    t = await createTestApp('sqlite', { env: AUTH_ENV });
+    t = await createTestApp('sqlite', {
+      env: { ...AUTH_ENV, WEB_UI_ENABLED: 'true', WEB_UI_DIR: WEB_DIST },
+    });
     await t.app.listen(0, '127.0.0.1');
     const address = t.app.getHttpServer().address() as { port: number };
     origin = `http://127.0.0.1:${address.port}`;
@@ -109,6 +79,23 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
     });
     experimentId = replay.experimentId;
     lastRunId = replay.runIds[4];
+    const aliceAuth = basicAuth(ALICE.username, ALICE.password);
+    const model = await t.http
+      .post('/api/2.0/mlflow/registered-models/create')
+      .set('Authorization', aliceAuth)
+      .send({ name: MODEL_NAME });
+    expect(model.status).toBe(200);
+    const version = await t.http
+      .post('/api/2.0/mlflow/model-versions/create')
+      .set('Authorization', aliceAuth)
+      .send({
+        name: MODEL_NAME,
+        source: `runs:/${lastRunId}/logged_model_artifact`,
+        run_id: lastRunId,
+      });
+    expect({ status: version.status, body: version.body as unknown }).toMatchObject({
+      status: 200,
+    });
     browser = await launchChromium();
     console.log(`screenshots: ${shots.path}`);
   }, 120_000);
@@ -132,6 +119,19 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
     await shots.step(page, 'projects-light', async () => {
       await signIn(alice, ALICE);
       await page.getByRole('row').filter({ hasText: PROJECT_ID }).waitFor();
+    });
+    await shots.step(page, 'project-rounds-light', async () => {
+      await page.getByRole('link', { name: PROJECT_ID }).click();
+      await page.getByRole('heading', { name: `Project ${PROJECT_ID}` }).waitFor();
+      await page.getByRole('checkbox', { name: 'Select round 5' }).waitFor();
+      expect(await page.getByRole('checkbox', { name: /^Select round \d+$/ }).count()).toBe(5);
+    });
+    await shots.step(page, 'project-charts-light', async () => {
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      expect(new URL(page.url()).searchParams.get('tab')).toBe('charts');
+      const caption = page.locator('figure figcaption').first();
+      await caption.waitFor();
+      expect(await caption.textContent()).toMatch(/\b5 points each/);
     });
     await shots.step(page, 'experiment-runs', async () => {
       await page.goto(`/experiments/${experimentId}`);
@@ -164,6 +164,41 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
     });
   });
 
+  it('moves a model version to Production and sets an alias in the registry', async () => {
+    const alice = await open();
+    const { page } = alice;
+    await signIn(alice, ALICE);
+    await shots.step(page, 'registry-models', async () => {
+      await page
+        .getByRole('link', { name: /models/i })
+        .first()
+        .click();
+      await page.getByRole('heading', { name: 'Registered models' }).waitFor();
+      await page.getByRole('link', { name: MODEL_NAME }).click();
+      await page.getByRole('heading', { name: MODEL_NAME }).waitFor();
+    });
+    await shots.step(page, 'registry-version-production', async () => {
+      await page.getByRole('link', { name: 'v1', exact: true }).click();
+      const stageForm = page.getByRole('form', { name: 'Change the stage' });
+      await stageForm.getByLabel('Transition to').selectOption('Production');
+      await stageForm.getByRole('button', { name: 'Move to Production' }).click();
+      await stageForm.getByText('Current stage: Production').waitFor();
+    });
+    await shots.step(page, 'registry-version-alias', async () => {
+      const aliasForm = page.getByRole('form', { name: 'Set an alias' });
+      await aliasForm.getByLabel('Alias').fill('champion');
+      await aliasForm.getByRole('button', { name: 'Set alias' }).click();
+      await page.getByRole('list', { name: 'Aliases' }).getByText('@champion').waitFor();
+    });
+    const res = await t.http
+      .get('/api/2.0/mlflow/registered-models/alias')
+      .set('Authorization', basicAuth(ALICE.username, ALICE.password))
+      .query({ name: MODEL_NAME, alias: 'champion' });
+    expect(res.body).toMatchObject({
+      model_version: { version: '1', current_stage: 'Production' },
+    });
+  });
+
   it('sends an anonymous visitor of a signed-in page to the sign-in page', async () => {
     const { page } = await open();
     await shots.step(page, 'anonymous-redirected-to-signin', async () => {
@@ -177,16 +212,17 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
     const alice = await open();
     const { page } = alice;
     await signIn(alice, ALICE);
-    await shots.step(page, 'experiment-runs-dark', async () => {
+    await shots.step(page, 'project-rounds-dark', async () => {
       const html = page.locator('html');
       const before = await html.getAttribute('data-theme');
       await page.getByRole('button', { name: /switch to (dark|light) theme/i }).click();
       expect(await html.getAttribute('data-theme')).not.toBe(before);
-      await page.goto(`/experiments/${experimentId}`);
-      await page
-        .getByRole('link', { name: /round.*5/i })
-        .first()
-        .waitFor();
+      await page.goto(`/projects/${experimentId}`);
+      await page.getByRole('checkbox', { name: 'Select round 5' }).waitFor();
+    });
+    await shots.step(page, 'project-charts-dark', async () => {
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      await page.locator('figure figcaption').first().waitFor();
     });
     await shots.step(page, 'keyboard-focus-nav', async () => {
       const focusInNav = page.getByRole('navigation', { name: 'Main' }).locator(':focus');
@@ -213,6 +249,14 @@ describe('web UI in Chromium (auth on, SQLite)', () => {
       await signIn(bob, BOB);
       await page.getByRole('columnheader', { name: 'Project' }).waitFor();
       expect(await page.getByRole('row').filter({ hasText: PROJECT_ID }).count()).toBe(0);
+    });
+    await shots.step(page, 'second-user-project-forbidden', async () => {
+      await page.goto(`/projects/${experimentId}`);
+      await page
+        .getByText(/does not exist|permission|forbidden|not found/i)
+        .first()
+        .waitFor();
+      expect(await page.getByRole('checkbox', { name: /^Select round/ }).count()).toBe(0);
     });
     await shots.step(page, 'second-user-forbidden', async () => {
       await page.goto(`/experiments/${experimentId}`);
