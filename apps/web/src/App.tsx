@@ -12,8 +12,8 @@ import { ProjectsPage } from './pages/ProjectsPage';
 import { ModelPage } from './pages/registry/ModelPage';
 import { ModelsPage } from './pages/registry/ModelsPage';
 import { ModelVersionPage } from './pages/registry/ModelVersionPage';
-import { RunPage } from './pages/RunPage';
 import { RoundPage } from './pages/RoundPage';
+import { RunPage } from './pages/RunPage';
 
 /** Every view has its own URL (shareable; the back button works). */
 export function App() {
