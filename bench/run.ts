@@ -14,12 +14,12 @@ import { createScratchDb, ScratchDb } from './lib/scratch-db';
 import { appMain, MemorySampler, readMemory, sleep, StartedSuite, startSuite } from './lib/suite';
 import { ftpReachable, runArtifacts } from './workloads/artifacts';
 import { runFlops } from './workloads/flops';
-import { runWeb } from './workloads/web';
 import { runHistory } from './workloads/history';
 import { LogBatchResult, runLogBatch } from './workloads/log-batch';
 import { runLogMetric } from './workloads/log-metric';
 import { runReference } from './workloads/reference';
 import { runSearch } from './workloads/search';
+import { runWeb } from './workloads/web';
 
 const ROOT = resolve(__dirname, '..', '..');
 
