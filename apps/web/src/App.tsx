@@ -7,10 +7,12 @@ import { AccountPage } from './pages/AccountPage';
 import { AdminPage } from './pages/admin/AdminPage';
 import { ExperimentPage } from './pages/ExperimentPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ProjectPage } from './pages/project/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { ModelPage } from './pages/registry/ModelPage';
 import { ModelsPage } from './pages/registry/ModelsPage';
 import { ModelVersionPage } from './pages/registry/ModelVersionPage';
+import { RoundPage } from './pages/RoundPage';
 import { RunPage } from './pages/RunPage';
 
 /** Every view has its own URL (shareable; the back button works). */
@@ -34,6 +36,8 @@ export function App() {
         <Route path="/models/:name/versions/:version" element={<ModelVersionPage />} />
         <Route path="/admin" element={<AdminPage />} />
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/projects/:experimentId" element={<ProjectPage />} />
+        <Route path="/projects/:experimentId/rounds/:round" element={<RoundPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
