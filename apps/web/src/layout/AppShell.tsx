@@ -7,7 +7,6 @@ import { applyTheme, storedTheme, Theme } from './theme';
 
 const NAV: { to: string; label: string; admin?: boolean }[] = [
   { to: '/projects', label: 'Projects' },
-  { to: '/compare', label: 'Compare' },
   { to: '/models', label: 'Models' },
   { to: '/admin', label: 'Admin', admin: true },
 ];
