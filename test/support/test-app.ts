@@ -68,6 +68,8 @@ export async function createTestApp(
   const env: NodeJS.ProcessEnv = {
     BACKEND_STORE_URI: backendStoreUri,
     ARTIFACTS_DESTINATION: `file:${join(workDir, 'artifacts')}`,
+    // The web UI only where a spec asks for it: the rest measure the API alone.
+    WEB_UI_ENABLED: 'false',
     ...options.env,
   };
   const service = options.service ?? SUITE_SERVICE;

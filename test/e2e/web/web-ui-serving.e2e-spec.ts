@@ -29,7 +29,9 @@ describe('the web UI served by the suite', () => {
     rawRequest(t, 'GET', url, headers);
 
   beforeAll(async () => {
-    t = await createTestApp('sqlite', { env: { WEB_UI_DIR: fixtureBuild() } });
+    t = await createTestApp('sqlite', {
+      env: { WEB_UI_ENABLED: 'true', WEB_UI_DIR: fixtureBuild() },
+    });
   });
   afterAll(() => t.close());
 
@@ -125,7 +127,7 @@ describe('the web UI switched off, or not built', () => {
 
   it('a folder without a build: the server boots and / says how to build the UI', async () => {
     const t = await createTestApp('sqlite', {
-      env: { WEB_UI_DIR: mkdtempSync(join(tmpdir(), 'flops-empty-')) },
+      env: { WEB_UI_ENABLED: 'true', WEB_UI_DIR: mkdtempSync(join(tmpdir(), 'flops-empty-')) },
     });
     try {
       const res = await rawRequest(t, 'GET', '/projects', { accept: 'text/html' });
